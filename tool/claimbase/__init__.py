@@ -1,0 +1,3 @@
+"""claimbase: a research argument as software."""
+
+__version__ = "0.1.0"
