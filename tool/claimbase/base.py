@@ -1,0 +1,181 @@
+"""Opening a claim base: discover, parse (with the cache), build the graph, label it.
+
+This is the public entry point of the library::
+
+    from claimbase import open_base
+    base = open_base("claims")
+    base.status_of("the alignment tax is negative")
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import config as config_mod
+from .cache import ParseCache, file_changed_during_read
+from .discover import Entry, discover
+from .graph import Graph, build
+from .model import Note, Problem
+from .parse import digest, parse_bytes
+from .semantics import Labelling, label
+
+PARALLEL_THRESHOLD = 3000  # below this many files to parse, one process is faster than two
+
+
+class NoteNotFound(LookupError):
+    """A name given by the user matches no note, or several."""
+
+    def __init__(self, name: str, matches: list[str]):
+        self.name, self.matches = name, matches
+        if matches:
+            super().__init__(f"'{name}' is ambiguous: it names {', '.join(matches)}")
+        else:
+            super().__init__(f"no note named '{name}'")
+
+
+@dataclass
+class LoadStats:
+    files: int = 0
+    parsed: int = 0
+    cached: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class ClaimBase:
+    root: Path
+    notes: list[Note]
+    graph: Graph
+    labels: Labelling
+    stats: LoadStats
+
+    def index(self, name: str) -> int:
+        """The note a user-typed name or path refers to; raises NoteNotFound."""
+        hits = self.graph.find(name)
+        if len(hits) == 1:
+            return hits[0]
+        raise NoteNotFound(name, [self.notes[i].path for i in hits])
+
+    def status_of(self, name: str) -> str:
+        return self.labels.status[self.index(name)]
+
+    def source_lines(self, path: str) -> list[str]:
+        """The text lines of a note's file (for showing findings in context)."""
+        try:
+            data = (self.root / path).read_bytes()
+        except OSError:
+            return []
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        return data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _read_and_parse(entry: Entry) -> tuple[Note, str]:
+    if entry.problem:
+        note = Note(path=entry.rel, name=entry.rel.rsplit("/", 1)[-1][:-3], readable=False)
+        note.problems.append(Problem("unreadable-file", entry.problem))
+        return note, ""
+    try:
+        with open(entry.path, "rb") as fh:
+            data = fh.read()
+    except OSError as err:
+        note = Note(path=entry.rel, name=entry.rel.rsplit("/", 1)[-1][:-3], readable=False)
+        note.problems.append(Problem("unreadable-file", f"cannot be read: {err.strerror or err}"))
+        return note, ""
+    return parse_bytes(data, entry.rel), digest(data)
+
+
+def _parse_chunk(entries: list[Entry]) -> list[Note]:
+    return [_read_and_parse(e)[0] for e in entries]
+
+
+def _parse_many(entries: list[Entry], cache: ParseCache) -> tuple[list[Note], int]:
+    """Parse the entries the cache could not answer; returns the notes and how many were parsed."""
+    jobs = os.cpu_count() or 1
+    if len(entries) >= PARALLEL_THRESHOLD and jobs > 1 and "fork" in _start_methods():
+        import multiprocessing
+
+        chunks = [entries[i::jobs] for i in range(jobs)]
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_parse_chunk, chunks)
+        notes = [None] * len(entries)
+        for offset, part in enumerate(parts):
+            for j, note in enumerate(part):
+                notes[offset + j * jobs] = note
+        for e, note in zip(entries, notes):
+            if not e.problem:
+                cache.put(e.rel, e.size, e.mtime_ns, note)
+        return notes, len(entries)  # type: ignore[return-value]
+    notes = []
+    parsed = 0
+    for e in entries:
+        note = None
+        if not e.problem and cache.entries.get(e.rel) is not None:
+            try:
+                with open(e.path, "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                data = None
+            if data is not None:
+                note = cache.get_by_digest(e.rel, digest(data))
+                if note is None:
+                    note = parse_bytes(data, e.rel)
+                    parsed += 1
+        if note is None:
+            note, _ = _read_and_parse(e)
+            parsed += 1
+        if not e.problem and note.readable is not None and not file_changed_during_read(e.path, e.size, e.mtime_ns):
+            cache.put(e.rel, e.size, e.mtime_ns, note)
+        notes.append(note)
+    return notes, parsed
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
+
+
+def load_notes(root: Path, config: config_mod.Config, use_cache: bool = True) -> tuple[list[Note], LoadStats]:
+    started = time.perf_counter()
+    entries = discover(str(root), config.excluded)
+    cache = ParseCache(config.cache_dir if use_cache else None, root)
+    notes: list[Note | None] = []
+    misses: list[int] = []
+    for i, e in enumerate(entries):
+        note = None if e.problem else cache.get(e.rel, e.size, e.mtime_ns)
+        notes.append(note)
+        if note is None:
+            misses.append(i)
+    parsed = 0
+    if misses:
+        fresh, parsed = _parse_many([entries[i] for i in misses], cache)
+        for i, note in zip(misses, fresh):
+            notes[i] = note
+    cache.keep_only({e.rel for e in entries})
+    cache.save()
+    stats = LoadStats(len(entries), parsed, len(entries) - len(misses), time.perf_counter() - started)
+    return notes, stats  # type: ignore[return-value]
+
+
+def open_base(
+    root: str | os.PathLike[str] | None = None,
+    config: config_mod.Config | None = None,
+    use_cache: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> ClaimBase:
+    """Read, link and label the claim base at `root` (default: from pyproject.toml or the cwd)."""
+    if config is None:
+        config = config_mod.load(Path(root) if root is not None else None)
+    base_dir = Path(root).resolve() if root is not None else config.base
+    if not base_dir.is_dir():
+        raise FileNotFoundError(f"{base_dir}: not a directory")
+    notes, stats = load_notes(base_dir, config, use_cache)
+    graph = build(notes)
+    labels = label(graph)
+    stats.seconds = stats.seconds
+    return ClaimBase(base_dir, notes, graph, labels, stats)
