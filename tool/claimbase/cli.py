@@ -49,14 +49,14 @@ def main() -> None:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the user gets a message, never a traceback
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
+        kinds = {cls.__name__ for cls in type(exc).__mro__}  # typer may vendor its own click
+        if "Abort" in kinds:
             sys.stderr.write("aborted\n")
             sys.exit(130)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2 if exc.exit_code in (1, 2) else exc.exit_code)
+        if "ClickException" in kinds:
+            exc.show()  # type: ignore[attr-defined]
+            code = getattr(exc, "exit_code", 2)
+            sys.exit(2 if code in (1, 2) else code)
         if os.environ.get("CLAIMS_DEBUG"):
             raise
         sys.stderr.write(f"claims: internal error: {type(exc).__name__}: {exc}\n(set CLAIMS_DEBUG=1 for the traceback)\n")
