@@ -160,8 +160,8 @@ def scan_body(text: str, first_line: int = 1) -> BodyScan:
                 open_blocks.append((level, m.end(), _BLOCK_EDGE[kind_match.group(1).lower()]))
         blocks.extend((start, len(text), kind) for _, start, kind in open_blocks)
         if blocks:  # a thematic break or the closing link lists also end a block
-            ends = [m.start() for m in _BLOCK_END.finditer(text) if not _inside(code_starts, code_ends, m.start())]
-            blocks = [(a, min([b] + [e for e in ends if a <= e < b]), kind) for a, b, kind in blocks]
+            breaks = [m.start() for m in _BLOCK_END.finditer(text) if not _inside(code_starts, code_ends, m.start())]
+            blocks = [(a, min([b] + [e for e in breaks if a <= e < b]), kind) for a, b, kind in blocks]
 
     if has_link:
         lines = _Lines(text, first_line)

@@ -1,6 +1,6 @@
 """The per-file parse cache.
 
-One pickle per base holds, for every file, its size, modification time, content digest and parsed
+One file per base holds, for every file, its size, modification time, content digest and parsed
 `Note`.  A file whose size and mtime are unchanged is not read again; one whose mtime changed but
 whose content digest is the same is not parsed again.  The cache is keyed on the tool version and
 the absolute path of the base, written atomically, and any cache that cannot be read is ignored.
@@ -9,28 +9,53 @@ the absolute path of the base, written atomically, and any cache that cannot be 
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
-import pickle
 from pathlib import Path
+from typing import Any
 
 from . import __version__, atomic
-from .model import Note
+from .model import Heading, Link, Note, Problem, Suppression
 
-FORMAT = 1
+FORMAT = 2
+
+
+# Notes are stored as nested tuples with `marshal`: loading 10,000 pickled dataclasses takes ~0.7 s,
+# the same data as tuples ~0.1 s.
+def _pack(note: Note) -> tuple[Any, ...]:
+    return (
+        note.path, note.name, note.type, note.meta, note.key_lines,
+        [(l.target, l.key, l.line, l.col, l.kind, l.field, l.heading, l.alias, l.reverse, l.weight, l.end_col) for l in note.links],
+        [(h.level, h.text, h.line) for h in note.headings],
+        [(p.rule, p.message, p.line, p.col, p.end_col) for p in note.problems if p.fix is None],
+        [(s.rules, s.line, s.at) for s in note.suppressions],
+        note.title, note.body_line, note.readable, note.size, note.digest,
+    )
+
+
+def _unpack(t: tuple[Any, ...]) -> Note:
+    return Note(
+        t[0], t[1], t[2], t[3], t[4],
+        [Link(*x) for x in t[5]],
+        [Heading(*x) for x in t[6]],
+        [Problem(*x) for x in t[7]],
+        [Suppression(*x) for x in t[8]],
+        t[9], t[10], t[11], t[12], t[13],
+    )
 
 
 class ParseCache:
     def __init__(self, directory: Path | None, base: Path):
         self.path: Path | None = None
-        self.entries: dict[str, tuple[int, int, Note]] = {}
+        self.entries: dict[str, tuple[int, int, Any]] = {}  # rel -> (size, mtime_ns, packed note)
         self.dirty = False
         if directory is None:
             return
         tag = hashlib.sha1(f"{FORMAT}:{__version__}:{base.resolve()}".encode()).hexdigest()[:16]
-        self.path = directory / f"parse-{tag}.pickle"
+        self.path = directory / f"parse-{tag}.marshal"
         try:
             with open(self.path, "rb") as fh:
-                data = pickle.load(fh)
+                data = marshal.load(fh)
             if isinstance(data, dict) and data.get("format") == FORMAT and data.get("version") == __version__:
                 self.entries = data["entries"]
         except Exception:  # noqa: BLE001 - a corrupt or foreign cache is simply rebuilt
@@ -39,17 +64,22 @@ class ParseCache:
     def get(self, rel: str, size: int, mtime_ns: int) -> Note | None:
         hit = self.entries.get(rel)
         if hit is not None and hit[0] == size and hit[1] == mtime_ns:
-            return hit[2]
+            return _unpack(hit[2])
         return None
 
     def get_by_digest(self, rel: str, digest: str) -> Note | None:
         hit = self.entries.get(rel)
-        if hit is not None and hit[2].digest == digest:
-            return hit[2]
+        if hit is not None and hit[2][13] == digest:
+            return _unpack(hit[2])
         return None
 
     def put(self, rel: str, size: int, mtime_ns: int, note: Note) -> None:
-        self.entries[rel] = (size, mtime_ns, note)
+        try:
+            packed = _pack(note)
+            marshal.dumps(packed)  # values YAML can produce that marshal cannot store are not cached
+        except ValueError:
+            return
+        self.entries[rel] = (size, mtime_ns, packed)
         self.dirty = True
 
     def keep_only(self, rels: set[str]) -> None:
@@ -62,9 +92,7 @@ class ParseCache:
     def save(self) -> None:
         if self.path is None or not self.dirty:
             return
-        data = pickle.dumps(
-            {"format": FORMAT, "version": __version__, "entries": self.entries}, protocol=pickle.HIGHEST_PROTOCOL
-        )
+        data = marshal.dumps({"format": FORMAT, "version": __version__, "entries": self.entries})
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             gitignore = self.path.parent / ".gitignore"

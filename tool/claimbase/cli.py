@@ -3,6 +3,7 @@ inside the commands so that `claims --help` and a warm `claims lint` start fast.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -42,6 +43,9 @@ def _register() -> None:
 
 def main() -> None:
     """Entry point: run the app; turn any unexpected error into a one-line message and exit 2."""
+    # A short-lived command builds large acyclic structures; cyclic GC passes would only slow it
+    # down (reference counting still frees memory).  Long-running commands re-enable it.
+    gc.disable()
     _register()
     try:
         rc = app(standalone_mode=False)

@@ -16,6 +16,7 @@ class LintResult:
     findings: list[Finding]
     wanted: list[tuple[str, int]] = field(default_factory=list)  # (missing name, notes linking to it)
     files: int = 0
+    inputs: list[str] = field(default_factory=list)  # files outside the base the rules depended on
 
     @property
     def errors(self) -> int:
@@ -49,7 +50,7 @@ def lint(base: ClaimBase, config: Config) -> LintResult:
             if not config.ignored_in(path, r.code, r.slug):
                 findings.append(Finding(r.slug, r.code, config.severity.get(r.slug, r.severity), path, line, 1, message))
     findings.sort(key=Finding.sort_key)
-    return LintResult(findings, most_wanted(base), len(base.notes))
+    return LintResult(findings, most_wanted(base), len(base.notes), ctx.inputs)
 
 
 def _apply_suppressions(base: ClaimBase, findings: list[Finding]) -> tuple[list[Finding], list[tuple[str, int, str]]]:

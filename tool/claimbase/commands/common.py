@@ -29,16 +29,17 @@ def load_config(path: Path | None):
         raise fail(str(err)) from None
 
 
-def open_base(path: Path | None, cache_dir: Path | None = None, no_cache: bool = False):
+def open_base(path: Path | None, cache_dir: Path | None = None, no_cache: bool = False, config=None, entries=None):
     """Open the base at `path` (or the configured one); exits 2 with a message on bad input."""
-    config = load_config(path)
-    if cache_dir is not None:
-        config.cache_dir = cache_dir.resolve()
+    if config is None:
+        config = load_config(path)
+        if cache_dir is not None:
+            config.cache_dir = cache_dir.resolve()
     if not config.base.is_dir():
         raise fail(f"{config.base}: no such folder")
     from ..base import open_base as _open
 
-    base = _open(config.base, config, use_cache=not no_cache)
+    base = _open(config.base, config, use_cache=not no_cache, entries=entries)
     return base, config
 
 

@@ -34,18 +34,21 @@ def lint(
     """
     if output_format not in FORMATS:
         raise fail(f"unknown --format '{output_format}'; choose one of {', '.join(FORMATS)}")
-    from ..config import ConfigError  # noqa: F401
     from ..findings import SEVERITIES
+    from ..rules import by_name
+    from .common import load_config
 
-    base, config = open_base(path, cache_dir, no_cache)
+    config = load_config(path)
+    if cache_dir is not None:
+        config.cache_dir = cache_dir.resolve()
+    if no_cache:
+        config.cache_dir = None
     if select:
         config.select = list(select)
     if extend_select:
         config.extend_select += list(extend_select)
     if ignore:
         config.ignore += list(ignore)
-    from ..rules import by_name
-
     for name in [*(select or []), *(extend_select or []), *(ignore or [])]:
         if name != "ALL" and by_name(name) is None and not any(r.code.startswith(name) for r in _rules()):
             raise fail(f"unknown rule '{name}' (see `claims rules`)")
@@ -54,21 +57,33 @@ def lint(
         if level not in SEVERITIES or by_name(rule_name) is None:
             raise fail(f"--severity expects RULE=error|warning|info with a known rule, got '{item}'")
         config.severity[by_name(rule_name).slug] = level
+    if not config.base.is_dir():
+        raise fail(f"{config.base}: no such folder")
 
+    from .. import results
+    from ..base import FileView
+    from ..discover import discover
     from ..lint import lint as run_lint
 
-    result = run_lint(base, config)
-    if fix:
-        from ..base import open_base as reopen
-        from ..fixes import apply
+    entries = discover(str(config.base), config.excluded)
+    key = results.fingerprint(entries, config)
+    result = None if fix else results.load(config, key)
+    view = FileView(config.base)
+    if result is None:
+        base, config = open_base(None, config=config, entries=entries, no_cache=no_cache)
+        result = run_lint(base, config)
+        results.save(config, key, result, result.inputs)
+        if fix:
+            from ..base import open_base as reopen
+            from ..fixes import apply
 
-        applied, skipped = apply(base.root, result.findings)
-        for message in skipped:
-            sys.stderr.write(f"claims: {message}\n")
-        if applied:
-            base = reopen(base.root, config, use_cache=not no_cache)
-            result = run_lint(base, config)
-            sys.stderr.write(f"claims: applied {applied} fix{'es' if applied != 1 else ''}\n")
+            applied, skipped = apply(base.root, result.findings)
+            for message in skipped:
+                sys.stderr.write(f"claims: {message}\n")
+            if applied:
+                base = reopen(base.root, config, use_cache=not no_cache)
+                result = run_lint(base, config)
+                sys.stderr.write(f"claims: applied {applied} fix{'es' if applied != 1 else ''}\n")
 
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
@@ -78,7 +93,7 @@ def lint(
         else:
             from ..reporters import render
 
-            render(output_format, result, base, out, color=use_color, prefix=display_prefix(base.root))
+            render(output_format, result, view, out, color=use_color, prefix=display_prefix(view.root))
     finally:
         if output:
             out.close()

@@ -33,5 +33,5 @@ def check(ctx: Context):
             u.link.col,
             f"'{u.link.target}' names {len(paths)} notes ({shown}); link by path, e.g. [[{example}]]",
             end_col=u.link.end_col,
-            related=[(p, 1) for p in paths],
+            related=[(p, 1) for p in paths[:10]],
         )

@@ -21,6 +21,7 @@ DOC_SECTIONS = ("What it does", "Why it matters", "Example", "Fix")
 class Context:
     base: "ClaimBase"
     config: "Config"
+    inputs: list[str] = field(default_factory=list)  # files outside the base that rules read
 
 
 @dataclass(slots=True)

@@ -37,10 +37,11 @@ def check(ctx: Context):
             if len(group) < 2:
                 continue
             for i in group:
-                others = [j for j in group if j != i]
+                others = [j for j in group[:11] if j != i][:10]
                 pair = (i, others[0])
                 if pair in seen:
                     continue
                 seen.add(pair)
                 shown = ", ".join(notes[j].path for j in others[:3])
-                yield Hit(i, claim_line(notes[i]), 1, f"same {what} as {shown}", related=[(notes[j].path, 1) for j in others])
+                more = f" and {len(group) - 4} more" if len(group) > 4 else ""
+                yield Hit(i, claim_line(notes[i]), 1, f"same {what} as {shown}{more}", related=[(notes[j].path, 1) for j in others])
