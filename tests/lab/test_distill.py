@@ -63,7 +63,7 @@ def test_initial_distance_matches_shrink_and_noise():
 
 def test_distillation_brings_the_student_close_on_held_out_states():
     teacher, states, held_out = teacher_and_states()
-    config = DistillConfig(shrink=0.5, noise_std=0.05, steps=300, learning_rate=3e-3, seed=1)
+    config = DistillConfig(shrink=0.5, noise_std=0.05, steps=100, learning_rate=1e-2, seed=1)
     result = distill(teacher, states, config)
     before = policy_divergence(teacher, shrink_perturb(teacher, 0.5, 0.05, seed=1), held_out)
     after = policy_divergence(teacher, result.student, held_out)
@@ -93,7 +93,7 @@ def test_distillation_is_reproducible_per_seed():
 
 def test_value_matching_pulls_the_value_head_back():
     teacher, states, held_out = teacher_and_states()
-    config = DistillConfig(shrink=0.5, noise_std=0.05, steps=200, learning_rate=3e-3,
+    config = DistillConfig(shrink=0.5, noise_std=0.05, steps=100, learning_rate=1e-2,
                            value_coef=1.0)
     student = distill(teacher, states, config).student
     with torch.no_grad():

@@ -91,7 +91,8 @@ def test_diagonal_equals_the_diagonal_of_the_full_fisher_and_kl_curvature():
             full += log_p[a].exp().detach() * torch.outer(g, g)
     full /= len(x)
     fisher = exact_fisher(policy, x)
-    torch.testing.assert_close(torch.diag(full), flatten({k: fisher[k] for k in ("pi.weight", "pi.bias")}))
+    diagonal = flatten({k: fisher[k] for k in ("pi.weight", "pi.bias")})
+    torch.testing.assert_close(torch.diag(full), diagonal)
 
     delta = 1e-3 * torch.randn(15, generator=torch.Generator().manual_seed(3), dtype=torch.float64)
     moved = make(SoftmaxRegression, 4, 3)
@@ -150,7 +151,12 @@ def test_empirical_fisher_matches_per_state_autograd():
 
 def test_estimates_are_non_negative_and_shaped_like_the_parameters():
     policy, x = make(TinyPolicy), states(40, 6)
-    for fisher in (exact_fisher(policy, x), sampled_fisher(policy, x), empirical_fisher(policy, x, torch.zeros(40))):
+    estimates = (
+        exact_fisher(policy, x),
+        sampled_fisher(policy, x),
+        empirical_fisher(policy, x, torch.zeros(40)),
+    )
+    for fisher in estimates:
         assert fisher.keys() == dict(policy.named_parameters()).keys()
         for name, p in policy.named_parameters():
             assert fisher[name].shape == p.shape

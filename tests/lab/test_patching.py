@@ -1,4 +1,4 @@
-"""Probing, patching and ablation on a network whose behaviour provably routes through one direction.
+"""Probing, patching and ablation on a network whose behaviour provably uses one direction.
 
 The hand-built policy reads six inputs x = (need, distractor, four nuisances). Trunk layer 0 embeds
 them along six orthonormal directions of R⁸ (need along ``u``, the distractor along ``v``); layer

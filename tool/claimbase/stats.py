@@ -1,4 +1,4 @@
-"""Deciding a prediction from per-seed results: bootstrap intervals, t-tests and a three-way verdict.
+"""Deciding a prediction from per-seed results: bootstrap and t intervals, a three-way verdict.
 
 The unit of analysis is a seed: each value handed to these functions is one independent run's
 statistic (a metric, a slope over rounds) or one matched pair's difference. Episodes within a
@@ -581,7 +581,7 @@ class Prediction:
     baseline: Sequence[float] | None = None
     """The baseline arm's per-seed values, if the prediction compares two arms."""
     paired: bool = True
-    """With a baseline: True for matched seeds (``decide_paired``), False for ``decide_unpaired``."""
+    """With a baseline: True for matched seeds (``decide_paired``), else ``decide_unpaired``."""
 
     def decide(self, alpha: float, **bootstrap: object) -> Decision:
         """This prediction's verdict at level ``alpha``."""

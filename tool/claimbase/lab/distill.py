@@ -60,7 +60,7 @@ class DistillResult:
 
 
 def shrink_perturb(teacher: nn.Module, shrink: float, noise_std: float, seed: int) -> nn.Module:
-    """A deep copy of ``teacher`` with every parameter set to α θ + σ ε (ε seeded, standard normal)."""
+    """A deep copy of ``teacher`` with every parameter set to α θ + σ ε (ε seeded, N(0, 1))."""
     student = copy.deepcopy(teacher)
     generator = torch.Generator().manual_seed(seed)
     with torch.no_grad():
