@@ -14,6 +14,7 @@ from claimbase.lab.cka import (
     gram_linear,
     gram_rbf,
     linear_cka,
+    linear_cka_null,
     permutation_null,
     principal_angles,
     rbf_cka,
@@ -135,6 +136,19 @@ def test_permutation_null_separates_related_from_unrelated():
     assert abs(hit.null_mean) < 0.05
     again = permutation_null(x, related, statistic=dcka, permutations=99, seed=0)
     np.testing.assert_array_equal(hit.null, again.null)
+
+
+@pytest.mark.parametrize("debiased", [False, True])
+def test_fast_linear_null_agrees_with_the_generic_one(debiased):
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((80, 5))
+    y = x[:, :3] + rng.standard_normal((80, 3))
+    statistic = functools.partial(linear_cka, debiased=debiased)
+    generic = permutation_null(x, y, statistic=statistic, permutations=30, seed=2)
+    fast = linear_cka_null(x, y, debiased=debiased, permutations=30, seed=2)
+    assert fast.observed == pytest.approx(generic.observed, abs=1e-12)
+    np.testing.assert_allclose(fast.null, generic.null, atol=1e-12)
+    assert fast.p_value == generic.p_value
 
 
 def test_biased_permutation_null_sits_high_when_features_approach_samples():

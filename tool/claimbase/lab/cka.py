@@ -10,8 +10,9 @@ What is here and why:
   bias biased CKA shows when the number of features is comparable to the number of examples.
 * ``gram_linear``, ``gram_rbf`` and ``cka_from_grams`` — the same index computed from n × n Gram
   matrices; the only route to kernel (RBF) CKA, and an independent check of the feature form.
-* ``permutation_null`` — CKA with the rows of one matrix shuffled: what the index reads when the
-  pairing between examples carries no information. Always report it beside an observed CKA.
+* ``permutation_null`` (any statistic) and ``linear_cka_null`` (faster, linear CKA only) — CKA
+  with the rows of one matrix shuffled: what the index reads when the pairing between examples
+  carries no information. Always report it beside an observed CKA.
 * ``effective_rank`` — the participation ratio of a representation, to detect collapse (when every
   CKA rises at once because the representation has shrunk to a few directions).
 * ``principal_angles`` and ``subspace_overlap`` — CKA is invariant to orthogonal maps, so two
@@ -196,6 +197,50 @@ def permutation_null(
     null = np.array([statistic(xm, ym[rng.permutation(ym.shape[0])]) for _ in range(permutations)])
     p_value = (1.0 + float(np.sum(null >= observed))) / (1.0 + permutations)
     return PermutationNull(observed=observed, null=null, p_value=p_value)
+
+
+def linear_cka_null(
+    x: object,
+    y: object,
+    *,
+    debiased: bool = False,
+    permutations: int = 200,
+    seed: int = 0,
+) -> PermutationNull:
+    """``permutation_null`` for linear CKA, about three times faster.
+
+    Shuffling rows changes only the cross term of CKA: each representation's self-similarity,
+    and for the debiased form the row norms' sums, stay fixed and are computed once. The same
+    ``seed`` draws the same permutations as ``permutation_null``, so the two agree.
+    """
+    xm, ym = as_matrix(x), as_matrix(y)
+    n = _check_rows(xm, ym, 4 if debiased else 2)
+    xc, yc = _centre_columns(xm), _centre_columns(ym)
+    rx, ry = np.einsum("ij,ij->i", xc, xc), np.einsum("ij,ij->i", yc, yc)
+
+    def cross(y_rows: Matrix, ry_rows: Matrix) -> float:
+        value = float(np.sum((xc.T @ y_rows) ** 2))
+        if debiased:
+            value += -n / (n - 2) * float(rx @ ry_rows) + float(rx.sum() * ry.sum()) / (
+                (n - 1) * (n - 2)
+            )
+        return value
+
+    if debiased:
+        self_x, self_y = _unbiased_inner(xc, xc), _unbiased_inner(yc, yc)
+    else:
+        self_x, self_y = float(np.sum((xc.T @ xc) ** 2)), float(np.sum((yc.T @ yc) ** 2))
+    denominator = np.sqrt(self_x * self_y)
+    if not denominator > 0:
+        raise ValueError("a representation is constant over the examples; CKA is undefined")
+    rng = np.random.default_rng(seed)
+    observed = cross(yc, ry) / denominator
+    null = np.empty(permutations)
+    for i in range(permutations):
+        order = rng.permutation(n)
+        null[i] = cross(yc[order], ry[order]) / denominator
+    p_value = (1.0 + float(np.sum(null >= observed))) / (1.0 + permutations)
+    return PermutationNull(observed=float(observed), null=null, p_value=p_value)
 
 
 def effective_rank(x: object) -> float:
