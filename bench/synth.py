@@ -244,6 +244,13 @@ _COMMENTS = (
     "<!-- TODO: link [[a draft claim that was never written]] once it exists -->",
     "<!-- [[commented-out link to an abandoned note]] -->",
 )
+_DESCRIPTIONS = (
+    "Argues that {t}.",
+    "{T}, on the evidence of {n} studies and one natural experiment.",
+    "Claims that {t}, and that the effect grows with scale.",
+    "{T}; the mechanism runs through {o}.",
+    "{T}, at least where {o} is measured directly.",
+)
 _WANTED_SHARE = 0.04  # share of body links that point to claims nobody wrote
 
 
@@ -343,12 +350,18 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _loose_key(name: str) -> str:
+    """Case-folded NFC name with spacing and punctuation dropped: two names equal under this key
+    would read as one claim written twice, so only planted duplicates may share one."""
+    return "".join(ch for ch in unicodedata.normalize("NFC", name).casefold() if ch.isalnum())
+
+
 class _Namer:
-    """Makes unique note names; uniqueness is checked on the case-folded NFC form."""
+    """Makes unique note names; uniqueness is checked on a loose key (see _loose_key)."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.taken: set[str] = {"_map"}
+        self.taken: set[str] = {_loose_key("_map")}
 
     def _claim_phrase(self, folder: str) -> str:
         rng = self.rng
@@ -370,7 +383,7 @@ class _Namer:
             # Keep file names well under the 255-byte limit even in NFD form.
             if len(unicodedata.normalize("NFD", name).encode()) > 200:
                 continue
-            key = unicodedata.normalize("NFC", name).casefold()
+            key = _loose_key(name)
             if key not in self.taken:
                 self.taken.add(key)
                 return name
@@ -523,7 +536,7 @@ class _Writer:
         r = rng.random()
         if r < 0.07:
             return f"[[{name}|{rng.choice(self.objects[target.topic])}]]"
-        if r < 0.12:
+        if r < 0.12 and target.kind == "claim":  # only claims are sure to have these headings
             return f"[[{name}#{rng.choice(('Evidence', 'Challenges'))}]]"
         if r < 0.20:
             return f"[[{name[:1].swapcase()}{name[1:]}]]"
@@ -552,9 +565,16 @@ class _Writer:
             return f"{key}: [{', '.join(items)}]"
         return f"{key}:\n" + "\n".join(f"  - {item}" for item in items)
 
-    def _description(self, folder: str) -> str:
-        text = self.rng.choice(self.prose.sentences[folder])
-        if self.rng.random() < 0.1:
+    def _description(self, note: PlannedNote) -> str:
+        """A one-sentence description, unique per note (real bases paraphrase the title)."""
+        rng = self.rng
+        obj = rng.choice(self.objects[note.topic])
+        if note.kind == "entity":
+            text = f"{note.name} is an organisation active in {note.domain}, mainly on {obj}."
+        else:
+            text = rng.choice(_DESCRIPTIONS).format(t=note.name, T=_cap(note.name), o=obj,
+                                                     n=rng.randrange(2, 40))
+        if rng.random() < 0.1:
             return "description: >-\n  " + text
         return f'description: "{text}"'
 
@@ -565,8 +585,8 @@ class _Writer:
         if rng.random() < 0.2:
             others = rng.sample([f.split("/")[1] for f in _FOLDERS], 2)
             lines.append(f"secondary_domains: [{', '.join(others)}]")
-        lines.append(self._description(note.topic))
-        lines.append(f"confidence: {rng.choice(CONFIDENCES)}")
+        lines.append(self._description(note))
+        lines.append(f"confidence: {rng.choices(CONFIDENCES, weights=(8, 45, 35, 12))[0]}")
         refs = "; ".join(f"{rng.choice(_SURNAMES)} ({rng.randrange(2015, 2027)})"
                          for _ in range(rng.randint(1, 3)))
         if rng.random() < 0.2 and self.cat.by_kind["source"]:
@@ -701,7 +721,7 @@ class _Writer:
                   f"created: {_random_date(rng).isoformat()}"]
             body = self.short_body(note, "Key claims")
         elif note.kind == "entity":
-            fm = ["type: entity", f"domain: {note.domain}", self._description(note.topic),
+            fm = ["type: entity", f"domain: {note.domain}", self._description(note),
                   f"created: {_random_date(rng).isoformat()}"]
             body = self.short_body(note, "Relevant claims")
         elif note.kind == "musing":
