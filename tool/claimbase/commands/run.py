@@ -103,6 +103,8 @@ def run(
             executor = _executor(executor_name, address, jobs, config.cache_dir)
             started = time.monotonic()
             report = schedule.run(plan, base, config.evidence_dir, store, executor, out, _search_root(config))
+    except KeyboardInterrupt:
+        raise fail("interrupted: running jobs were stopped; finished jobs stay in the cache", 130) from None
     except Busy as err:
         raise fail(str(err)) from None
     except ConnectionError as err:
