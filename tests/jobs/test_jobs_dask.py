@@ -27,10 +27,12 @@ def test_dask_runs_the_dag_with_upstream_outputs(tmp_path):
 
 
 def test_dask_worker_death_fails_that_job_and_a_second_run_resumes(tmp_path):
+    # The deadly job waits before killing its worker, so that the other jobs (which may share
+    # that worker) finish first and the test sees one death per attempt.
     marker = tmp_path / "deaths"
     base = project(tmp_path, {
         "fine.md": experiment(seeds=[0, 1]),
-        "deadly.md": experiment(run=f"{TOY}:kills_worker", params={"marker": str(marker), "times": 2}, seeds=[0]),
+        "deadly.md": experiment(run=f"{TOY}:kills_worker", params={"marker": str(marker), "times": 2, "delay": 1.5}, seeds=[0]),
     })
     first = claims(tmp_path, "run", "--executor", "dask", "--jobs", "2", timeout=180)
     assert first.code == 1, first.out + first.err

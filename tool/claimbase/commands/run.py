@@ -132,6 +132,9 @@ def _executor(name: str, address: str | None, jobs: int, cache_dir: Path):
     return DaskExecutor(cache_dir, address, jobs)
 
 
+SHOW_ALL = 20  # up to this many experiments, the plan lists the ones already up to date too
+
+
 def _show_plan(out, plan, base) -> None:
     from rich.table import Table
 
@@ -145,6 +148,7 @@ def _show_plan(out, plan, base) -> None:
                   title_justify="left", show_edge=False, pad_edge=False)
     for col in ("experiment", "seeds", "run", "cached", "why", "evidence"):
         table.add_column(col, overflow="fold")
+    quiet = 0
     for exp in plan.experiments:
         jobs = plan.jobs_of(exp)
         stale = [j for j in jobs if j.state == RUN]
@@ -155,9 +159,18 @@ def _show_plan(out, plan, base) -> None:
             note = "up to date"
         else:
             note = f"new: {evidence.note_name(exp.name, plan.run_keys[exp.node])}"
+        if not stale and note == "up to date" and len(plan.experiments) > SHOW_ALL:
+            quiet += 1
+            continue
         table.add_row(exp.name, ",".join(map(str, exp.seeds)), str(len(stale)), str(len(jobs) - len(stale)),
                       "; ".join(reasons) if reasons else "-", note)
-    out.print(table)
+    if table.row_count:
+        out.print(table)
+    else:
+        out.print(table.title, markup=False, highlight=False)
+    if quiet:
+        what = f"{quiet} more experiment{'s' if quiet != 1 else ''}" if table.row_count else f"all {quiet} experiments"
+        out.print(f"{what} up to date: every job cached, evidence written", markup=False, highlight=False)
 
 
 def _summarise(out, report, plan, base_root: Path, prefix: str, executor, seconds: float) -> None:
@@ -166,26 +179,21 @@ def _summarise(out, report, plan, base_root: Path, prefix: str, executor, second
 
     ran = report.count(DONE)
     cached = sum(1 for j in plan.jobs if j.state == CACHED)
-    out.print(f"ran {ran} job{'s' if ran != 1 else ''} in {seconds:.1f} s ({executor.name} executor, {executor.where}); {cached} cached",
-              markup=False, highlight=False)
+    lines = [f"ran {ran} job{'s' if ran != 1 else ''} in {seconds:.1f} s ({executor.name} executor, {executor.where}); {cached} cached"]
     labels = {j.key: j.label for j in plan.jobs}
     for state in (FAILED, SKIPPED, CANCELLED):
-        for key, outcome in report.outcomes.items():
-            if outcome.state == state:
-                out.print(f"{state}: {labels[key]}: {outcome.reason}", markup=False, highlight=False)
-    for path in report.written:
-        out.print(f"evidence written: {prefix}{path.relative_to(base_root).as_posix()}", markup=False, highlight=False)
-    for name in report.unchanged:
-        out.print(f"evidence up to date: {name}", markup=False, highlight=False)
-    for path in report.superseded:
-        out.print(f"superseded: {prefix}{path}", markup=False, highlight=False)
+        lines += [f"{state}: {labels[key]}: {o.reason}" for key, o in report.outcomes.items() if o.state == state]
+    lines += [f"evidence written: {prefix}{path.relative_to(base_root).as_posix()}" for path in report.written]
+    if len(report.unchanged) > SHOW_ALL:
+        lines.append(f"evidence up to date for {len(report.unchanged)} experiments")
+    elif report.unchanged:
+        lines.append(f"evidence up to date: {', '.join(report.unchanged)}")
+    lines += [f"superseded: {prefix}{path}" for path in report.superseded]
     if report.evaluated:
-        out.print(f"last_evaluated recorded on {len(report.evaluated)} claim{'s' if len(report.evaluated) != 1 else ''}",
-                  markup=False, highlight=False)
-    for name in report.without_predictions:
-        out.print(f"no evidence for '{name}': it states no predictions", markup=False, highlight=False)
-    for warning in report.warnings:
-        out.print(f"warning: {warning}", markup=False, highlight=False)
+        lines.append(f"last_evaluated recorded on {len(report.evaluated)} claim{'s' if len(report.evaluated) != 1 else ''}")
+    lines += [f"no evidence for '{name}': it states no predictions" for name in report.without_predictions]
+    lines += [f"warning: {warning}" for warning in report.warnings]
+    out.print("\n".join(lines), markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -34,7 +34,6 @@ class DaskExecutor:
 
         self.store = Store(cache_dir)
         self.cluster = None
-        self._run = uuid.uuid4().hex[:8]
         self._futures: list[Any] = []
         try:
             if address:
@@ -52,7 +51,8 @@ class DaskExecutor:
         self.where = address or f"LocalCluster of {max(1, workers)} worker processes"
 
     def submit(self, spec: JobSpec, deps: list[Any]) -> Any:
-        future = self.client.submit(dask_task, spec, *deps, key=f"claims-{spec.key}-{self._run}", pure=False)
+        # A task key of its own per submission: Dask would hand back an earlier task with the same key.
+        future = self.client.submit(dask_task, spec, *deps, key=f"claims-{spec.key}-{uuid.uuid4().hex[:12]}", pure=False)
         self._futures.append(future)
         return future
 

@@ -19,16 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from .. import atomic, noteedit
 from ..model import GENERATED_BY
 from ..semantics import OUT_EVIDENCE_STATUS
-from .aggregate import MetricSummary, Verdict
 from .experiments import Experiment
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..base import ClaimBase
+    from .aggregate import MetricSummary, Verdict
 
 PLOT_SUFFIXES = (".svg", ".png")
 MAX_PLOT_BYTES = 2_000_000
@@ -97,7 +95,7 @@ def existing(base: "ClaimBase", exp: Experiment, run_key: str) -> int | None:
     return None
 
 
-def render(exp: Experiment, verdicts: list[Verdict], metrics: dict[str, MetricSummary], run: RunInfo,
+def render(exp: Experiment, verdicts: list["Verdict"], metrics: dict[str, "MetricSummary"], run: RunInfo,
            plots: list[tuple[str, str]], name: str) -> str:
     counts = {v: sum(1 for x in verdicts if x.verdict == v) for v in ("supports", "challenges", "inconclusive")}
     meta: dict[str, Any] = {
@@ -112,6 +110,8 @@ def render(exp: Experiment, verdicts: list[Verdict], metrics: dict[str, MetricSu
     meta["verdicts"] = [v.as_dict() for v in verdicts]
     meta["metrics"] = {m.name: m.as_dict() for m in metrics.values()}
     meta["run"] = run.as_dict()
+    import yaml
+
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=110)
     body = [f"# {exp.name}: run {run.key[:8]} ({run.profile})", ""]
     body.append(
@@ -173,8 +173,8 @@ def copy_plots(folder: Path, name: str, outputs: dict[int, Path]) -> list[tuple[
     return [(f"{flat} (seed {seed})", f"{name}/{flat}") for seed, _, flat in found]
 
 
-def write(base_root: Path, evidence_dir: str, exp: Experiment, verdicts: list[Verdict],
-          metrics: dict[str, MetricSummary], run: RunInfo, outputs: dict[int, Path]) -> Path:
+def write(base_root: Path, evidence_dir: str, exp: Experiment, verdicts: list["Verdict"],
+          metrics: dict[str, "MetricSummary"], run: RunInfo, outputs: dict[int, Path]) -> Path:
     """Write the evidence note of one run (plots first, then the note); returns its path."""
     folder = base_root / evidence_dir
     name = note_name(exp.name, run.key)

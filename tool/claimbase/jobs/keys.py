@@ -162,28 +162,34 @@ class CodeIndex:
         return module, definition if isinstance(definition, ast.AST) else None
 
     def closure(self, module_name: str) -> dict[str, str]:
-        """Project module name -> hash, for `module_name`, its packages and what they import."""
+        """Project module name -> hash, for `module_name`, its packages and what they import.
+
+        A module reached by name (the entry point's, and what project code imports) counts with
+        every import it contains, lazy ones inside functions too; a package reached only as the
+        parent of such a module counts with the imports its body runs on import, so that a package
+        `__init__` with a lazy accessor does not pull in everything it could import.
+        """
         if module_name in self._closures:
             return self._closures[module_name]
         top = module_name.split(".")[0]
         found: dict[str, str] = {}
-        stack = [module_name]
+        full: dict[str, bool] = {}  # module -> whether its function-level imports were followed
+        stack = [(module_name, True)]
         while stack:
-            name = stack.pop()
-            if name in found:
+            name, whole = stack.pop()
+            if name in full and (full[name] or not whole):
                 continue
+            full[name] = whole
             parts = name.split(".")
-            for i in range(1, len(parts)):  # importing a.b.c runs a/__init__ and a/b/__init__
-                stack.append(".".join(parts[:i]))
+            stack.extend((".".join(parts[:i]), False) for i in range(1, len(parts)))
             module = self.locate(name)
             if module is None or not self._is_project(module, top):
-                found[name] = ""
                 continue
             found[name] = self.file_hash(module.path)
             tree = self.tree(module.path)
             if tree is not None:
-                stack.extend(n for n in _imports(tree, module) if n not in found)
-        result = {name: h for name, h in sorted(found.items()) if h}
+                stack.extend((n, True) for n in _imports(tree, module, whole))
+        result = dict(sorted(found.items()))
         self._closures[module_name] = result
         return result
 
@@ -233,11 +239,26 @@ def _top_level_definition(tree: ast.Module, name: str) -> ast.AST | bool:
     return found
 
 
-def _imports(tree: ast.Module, module: Module) -> list[str]:
-    """Absolute names of the modules `tree` imports (anywhere in it, lazily imported ones too)."""
+def _import_nodes(tree: ast.Module, everywhere: bool):
+    """The import statements of `tree`: all of them, or those run when the module is imported
+    (not inside function bodies)."""
+    if everywhere:
+        yield from (n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)))
+        return
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _imports(tree: ast.Module, module: Module, everywhere: bool = True) -> list[str]:
+    """Absolute names of the modules `tree` imports (see `_import_nodes`)."""
     names: list[str] = []
     package = module.name if module.is_package else module.name.rpartition(".")[0]
-    for node in ast.walk(tree):
+    for node in _import_nodes(tree, everywhere):
         if isinstance(node, ast.Import):
             names.extend(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):

@@ -58,7 +58,7 @@ class LocalExecutor:
 
     def _run(self, spec: JobSpec) -> Outcome:
         self._progress[spec.key] = (0.0, "started")
-        return execute(spec, self._on_progress, self._stop)
+        return execute(spec, self._on_progress, self._stop, fork=True)
 
     def _on_progress(self, key: str, fraction: float, status: str) -> None:
         self._progress[key] = (fraction, status)

@@ -72,8 +72,14 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def execute(spec: JobSpec, on_progress: Progress | None = None, cancel: threading.Event | None = None) -> Outcome:
-    """Run `spec` in a fresh worker process; never raises for a failure of the job itself."""
+def execute(spec: JobSpec, on_progress: Progress | None = None, cancel: threading.Event | None = None,
+            fork: bool = False) -> Outcome:
+    """Run `spec` in a fresh worker process; never raises for a failure of the job itself.
+
+    With `fork`, the process is forked from a fork server that has imported the worker already
+    (milliseconds instead of a new interpreter's tens); it is still a new process per job, started
+    from a server that never imports job code.  Processes that may not have children of their own
+    (Dask's daemonic workers) start a new interpreter instead."""
     store = Store(Path(spec.cache_dir))
     if store.has(spec.key):  # finished meanwhile (e.g. a retried Dask task)
         return _from_store(store, spec.key)
@@ -81,7 +87,7 @@ def execute(spec: JobSpec, on_progress: Progress | None = None, cancel: threadin
     started, t0 = now_iso(), time.monotonic()
     outcome = Outcome(spec.key, FAILED, started=started, host=socket.gethostname())
     try:
-        outcome.state, outcome.reason, metrics = _run_process(spec, tmp, on_progress, cancel)
+        outcome.state, outcome.reason, metrics = _run_process(spec, tmp, on_progress, cancel, fork)
         outcome.seconds = time.monotonic() - t0
         outcome.finished = now_iso()
         if outcome.state == DONE:
@@ -108,17 +114,69 @@ def _from_store(store: Store, key: str) -> Outcome:
                    seconds=r.get("seconds", 0.0), host=r.get("host", ""))
 
 
-def _run_process(
-    spec: JobSpec, tmp: Path, on_progress: Progress | None, cancel: threading.Event | None
-) -> tuple[str, str, dict[str, float]]:
-    read_fd, write_fd = os.pipe()
-    result_file = tmp / "result.json"
+# Reading a fork-server child's exit status consumes it, and `Process.start()` polls every other
+# child of the process: starts and polls from the runner threads must not overlap, or one thread
+# reads another's status and that job seems to exit with 255.
+_FORK_LOCK = threading.Lock()
+_FORK_CONTEXT: list = []
+
+
+class _ForkedProcess:
+    """A fork-server child seen through the part of `subprocess.Popen`'s interface we use."""
+
+    def __init__(self, process):
+        self.process = process
+        self.pid = process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self.poll()
+
+    def poll(self) -> int | None:
+        with _FORK_LOCK:
+            return self.process.exitcode
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        from multiprocessing.connection import wait
+
+        wait([self.process.sentinel], timeout)
+        code = self.poll()
+        if code is None:
+            raise subprocess.TimeoutExpired("job", timeout or 0)
+        return code
+
+
+def _fork_context():
+    """The fork-server context (created once per process), or None where forking is not possible."""
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon or "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    if not _FORK_CONTEXT:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["claimbase.jobs.worker", "claimbase.jobs.context"])
+        _FORK_CONTEXT.append(context)
+    return _FORK_CONTEXT[0]
+
+
+def _start(spec: JobSpec, tmp: Path, spec_data: dict[str, Any], fork: bool):
+    """Start the worker process; returns (process, read end of its progress pipe)."""
     spec_file = tmp / "spec.json"
-    spec_file.write_text(json.dumps({
-        "experiment": spec.experiment, "entry": spec.entry, "params": spec.params, "seed": spec.seed,
-        "inputs": spec.inputs, "out": str(tmp / "out"), "device": spec.device, "result": str(result_file),
-        "progress_fd": write_fd, "path": list(spec.path),
-    }), encoding="utf-8")
+    context = _fork_context() if fork else None
+    if context is not None:
+        from . import worker
+
+        spec_file.write_text(json.dumps(spec_data), encoding="utf-8")
+        reader, writer = context.Pipe(duplex=False)
+        process = context.Process(target=worker.forked, args=(str(spec_file), writer, str(tmp / "log.txt")), daemon=False)
+        with _FORK_LOCK:
+            process.start()
+        writer.close()
+        read_fd = os.dup(reader.fileno())
+        reader.close()
+        return _ForkedProcess(process), read_fd
+    read_fd, write_fd = os.pipe()
+    spec_file.write_text(json.dumps({**spec_data, "progress_fd": write_fd}), encoding="utf-8")
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([*spec.path, *(p for p in sys.path if p)])
     with open(tmp / "log.txt", "wb") as log:
@@ -130,6 +188,19 @@ def _run_process(
             )
         finally:
             os.close(write_fd)
+    return proc, read_fd
+
+
+def _run_process(
+    spec: JobSpec, tmp: Path, on_progress: Progress | None, cancel: threading.Event | None, fork: bool
+) -> tuple[str, str, dict[str, float]]:
+    result_file = tmp / "result.json"
+    spec_data = {
+        "experiment": spec.experiment, "entry": spec.entry, "params": spec.params, "seed": spec.seed,
+        "inputs": spec.inputs, "out": str(tmp / "out"), "device": spec.device, "result": str(result_file),
+        "path": list(spec.path),
+    }
+    proc, read_fd = _start(spec, tmp, spec_data, fork)
     deadline = None if spec.timeout is None else time.monotonic() + spec.timeout
     state = _watch(proc, read_fd, spec.key, deadline, on_progress, cancel)
     if state == "timeout":
@@ -153,7 +224,7 @@ def _run_process(
     return FAILED, f"exited with status {code} without reporting a result", {}
 
 
-def _watch(proc: subprocess.Popen, read_fd: int, key: str, deadline: float | None,
+def _watch(proc: Any, read_fd: int, key: str, deadline: float | None,
            on_progress: Progress | None, cancel: threading.Event | None) -> str:
     """Relay progress until the process ends; kill it on timeout or cancellation."""
     selector = selectors.DefaultSelector()
@@ -203,7 +274,7 @@ def _relay(line: bytes, key: str, on_progress: Progress) -> None:
         pass
 
 
-def _kill(proc: subprocess.Popen, grace: float) -> None:
+def _kill(proc: Any, grace: float) -> None:
     """End the job's whole process group: SIGTERM, then SIGKILL after `grace` seconds."""
     for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
         if grace == 0 and sig == signal.SIGTERM:
@@ -211,7 +282,10 @@ def _kill(proc: subprocess.Popen, grace: float) -> None:
         try:
             os.killpg(proc.pid, sig)
         except (ProcessLookupError, PermissionError):
-            pass
+            try:  # not yet the leader of its own session (a fork-server child that just started)
+                os.kill(proc.pid, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
         try:
             proc.wait(timeout=wait)
             return

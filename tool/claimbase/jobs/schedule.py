@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import aggregate, evidence
+from . import evidence
 from .experiments import Experiment
 from .plan import CACHED, Plan
 from .progress import Display
@@ -81,6 +82,7 @@ def run(plan: Plan, base: "ClaimBase", evidence_dir: str, store: Store, executor
                 deps = [handles[k] for k in upstream_of[job.key] if k in handles]
                 handles[job.key] = executor.submit(specs[job.key], deps)
             pending = dict(handles)
+            saved = time.monotonic()
             by_handle = {id(h): k for k, h in handles.items()}
             while pending:
                 for handle in executor.wait(pending.values(), timeout=0.25):
@@ -97,7 +99,9 @@ def run(plan: Plan, base: "ClaimBase", evidence_dir: str, store: Store, executor
                         done_keys.add(key)
                         for job in jobs_by_key[key]:
                             store.remember(job.experiment.path, job.seed, plan.profile, job.record)
-                        store.save()
+                        if time.monotonic() - saved > 1.0:  # the index is for explanations: once a second will do
+                            store.save()
+                            saved = time.monotonic()
                         settle()
                 display.poll(executor.progress, list(pending))
     except KeyboardInterrupt:
@@ -131,6 +135,8 @@ def _write_evidence(exp: Experiment, plan: Plan, base: "ClaimBase", evidence_dir
             code_version=jobs[0].record["code_version"], entry=exp.entry or "",
             params=exp.params, seeds=list(exp.seeds), env=plan.env, jobs={j.seed: j.key for j in jobs},
         )
+        from . import aggregate  # numpy: only when there is something to decide
+
         verdicts = aggregate.decide(exp, metrics)
         summaries = aggregate.summarise(exp.seeds, metrics)
         outputs = {j.seed: store.out_dir(j.key) for j in jobs}

@@ -81,7 +81,8 @@ def kills_itself(ctx: JobContext) -> dict[str, float]:
 
 def kills_worker(ctx: JobContext) -> dict[str, float]:
     """Kills the process that started it - on Dask, the worker - the first `times` attempts
-    (counted in the file `marker`), then behaves like `effect`."""
+    (counted in the file `marker`), after `delay` seconds, then behaves like `effect`."""
+    time.sleep(float(ctx.params.get("delay", 0.0)))
     marker = ctx.params["marker"]
     attempts = open(marker).read().count("\n") if os.path.exists(marker) else 0
     if attempts < int(ctx.params.get("times", 1)):

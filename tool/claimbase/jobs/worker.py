@@ -16,7 +16,6 @@ import signal
 import sys
 import threading
 import time
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +71,8 @@ def check_metrics(value: Any) -> dict[str, float]:
 
 
 def _where(exc: BaseException) -> str:
+    import traceback
+
     frames = traceback.extract_tb(exc.__traceback__)
     for frame in reversed(frames):
         if not frame.filename.endswith(("claimbase/jobs/worker.py", "importlib/__init__.py")):
@@ -79,12 +80,11 @@ def _where(exc: BaseException) -> str:
     return ""
 
 
-def main(spec_path: str) -> int:
-    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+def run_spec(spec: dict[str, Any], progress_fd: int | None) -> int:
+    """Run the job `spec` describes in this process; returns the exit status."""
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
-    fd = spec.get("progress_fd")
-    if fd is not None:
-        os.set_inheritable(fd, False)  # the job's own subprocesses must not hold the pipe open
+    if progress_fd is not None:
+        os.set_inheritable(progress_fd, False)  # the job's own subprocesses must not hold the pipe open
     for entry in reversed(spec.get("path", [])):
         if entry not in sys.path:
             sys.path.insert(0, entry)
@@ -101,10 +101,12 @@ def main(spec_path: str) -> int:
             inputs={name: Path(p) for name, p in spec["inputs"].items()},
             out=Path(spec["out"]),
             device=spec.get("device", "cpu"),
-            progress=_progress_writer(fd),
+            progress=_progress_writer(progress_fd),
         )
         metrics = check_metrics(func(ctx))
     except BaseException as exc:  # noqa: BLE001 - every failure is reported, never lost
+        import traceback
+
         sys.stdout.flush()
         traceback.print_exc()
         outcome = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:500], "where": _where(exc)}
@@ -112,6 +114,27 @@ def main(spec_path: str) -> int:
         return 1
     result_path.write_text(json.dumps({"ok": True, "metrics": metrics}), encoding="utf-8")
     return 0
+
+
+def main(spec_path: str) -> int:
+    """Entry point of a worker started as a subprocess (the spec names the progress pipe)."""
+    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    return run_spec(spec, spec.get("progress_fd"))
+
+
+def forked(spec_path: str, progress, log_path: str) -> None:
+    """Entry point of a worker forked from the fork server: make it look like a fresh subprocess
+    (its own session, output to the log, cwd = the output folder), then run the job."""
+    os.setsid()
+    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
+    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    os.chdir(spec["out"])
+    fd = os.dup(progress.fileno())
+    progress.close()
+    sys.exit(run_spec(spec, fd))
 
 
 if __name__ == "__main__":
