@@ -3,7 +3,7 @@ and the lint result cache noticing edited experiment code."""
 
 from __future__ import annotations
 
-from jobkit import TOY, claims, evidence_notes, experiment, lint_json, prediction, project
+from jobkit import claims, experiment, lint_json, prediction, project
 
 
 def test_experiment_rules_name_the_line(tmp_path):

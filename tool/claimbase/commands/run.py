@@ -144,7 +144,8 @@ def _show_plan(out, plan, base) -> None:
     if not plan.experiments:
         out.print("no experiments in the base")
         return
-    table = Table(title=f"plan: {len(plan.experiments)} experiments, {len(plan.to_run)} of {len(plan.jobs)} jobs to run (profile {plan.profile})",
+    n = len(plan.experiments)
+    table = Table(title=f"plan: {n} experiment{'s' if n != 1 else ''}, {len(plan.to_run)} of {len(plan.jobs)} jobs to run (profile {plan.profile})",
                   title_justify="left", show_edge=False, pad_edge=False)
     for col in ("experiment", "seeds", "run", "cached", "why", "evidence"):
         table.add_column(col, overflow="fold")

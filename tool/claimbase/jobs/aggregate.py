@@ -87,8 +87,10 @@ def _decide_one(exp: Experiment, p: Prediction, results: dict[int, dict[str, flo
     method = STATISTICS.get(p.statistic, "bca")
     confidence = round(100 * (1 - p.alpha), 2)
     what = p.metric if p.baseline is None else f"the paired difference {p.metric} - {p.baseline}"
+    interval = round(100 * (1 - 2 * p.alpha), 2)
     statistic = (f"mean of {what} over {len(seeds)} seeds; one-sided {confidence:g}% {_METHOD_NAMES[method]} "
-                 f"bootstrap bound ({RESAMPLES:,} resamples) confirmed by a one-sample t-test; SESOI {p.sesoi:g}")
+                 f"bootstrap bound ({RESAMPLES:,} resamples) confirmed by a one-sample t-test; SESOI {p.sesoi:g}; "
+                 f"ci is the two-sided {interval:g}% interval, whose ends are the one-sided bounds")
     missing = [s for s in seeds if p.metric not in results.get(s, {}) or (p.baseline and p.baseline not in results.get(s, {}))]
     if missing:
         wanted = p.metric if p.baseline is None else f"{p.metric}' and '{p.baseline}"

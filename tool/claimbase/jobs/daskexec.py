@@ -73,7 +73,10 @@ class DaskExecutor:
         exc = handle.exception()
         if type(exc).__name__ == "KilledWorker":
             return Outcome(spec.key, FAILED, "the Dask worker running it died (and so did its retry)")
-        return Outcome(spec.key, FAILED, f"failed on the Dask cluster: {type(exc).__name__}: {exc}")
+        hint = ""
+        if "deserializ" in str(exc):
+            hint = " (the scheduler and every worker need this project installed, in the same environment as here)"
+        return Outcome(spec.key, FAILED, f"failed on the Dask cluster: {type(exc).__name__}: {str(exc).splitlines()[0]}{hint}")
 
     def progress(self, key: str) -> tuple[float, str] | None:
         try:

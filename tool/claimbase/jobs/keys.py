@@ -198,9 +198,6 @@ class CodeIndex:
         modules = (self.locate(n) for n in self.closure(module_name))
         return [str(m.path) for m in modules if m is not None]
 
-    def code_hash(self, module_name: str) -> str:
-        return digest(self.closure(module_name))
-
     def returned_metrics(self, entry: str) -> set[str] | None:
         """The metric names the entry point's `return {...}` statements name, or None when they
         cannot be read off the code (a computed key, a dict built elsewhere)."""

@@ -8,7 +8,7 @@ cycle in `needs`, an entry point that does not exist) is a `PlanError` naming th
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import keys
@@ -59,10 +59,14 @@ class Plan:
     run_keys: dict[int, str]  # experiment note index -> run key
     env: dict[str, Any]
     profile: str
-    code_files: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._by_experiment: dict[int, list[Job]] = {}
+        for job in self.jobs:
+            self._by_experiment.setdefault(job.experiment.node, []).append(job)
 
     def jobs_of(self, exp: Experiment) -> list[Job]:
-        return [j for j in self.jobs if j.experiment.node == exp.node]
+        return self._by_experiment.get(exp.node, [])
 
     @property
     def to_run(self) -> list[Job]:
@@ -229,8 +233,7 @@ def make_plan(
             else:
                 job.reason = why_stale(record, store.last(exp.path, seed, profile))
             jobs.append(job)
-    files = sorted({f for node in ordered for f in code.files(entry_module(experiments[node]))})
-    return Plan([experiments[n] for n in ordered], jobs, {n: run_keys[n] for n in ordered}, env, profile, files)
+    return Plan([experiments[n] for n in ordered], jobs, {n: run_keys[n] for n in ordered}, env, profile)
 
 
 def why_stale(now: dict[str, Any], before: dict[str, Any] | None) -> str:

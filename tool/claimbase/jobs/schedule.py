@@ -57,7 +57,7 @@ def run(plan: Plan, base: "ClaimBase", evidence_dir: str, store: Store, executor
     report = RunReport()
     done_keys = {j.key for j in plan.jobs if j.state == CACHED}
     written: set[int] = set()
-    upstream_of = {j.key: [k for k in j.upstream.values()] for j in plan.jobs}
+    upstream_of = {j.key: list(j.upstream.values()) for j in plan.jobs}
     specs: dict[str, JobSpec] = {}
     handles: dict[str, Any] = {}
     jobs_by_key: dict[str, list] = {}
@@ -69,6 +69,7 @@ def run(plan: Plan, base: "ClaimBase", evidence_dir: str, store: Store, executor
     today = today or dt.date.today()
 
     def settle() -> None:
+        """Write the evidence of every experiment whose jobs have all finished."""
         for exp in plan.experiments:
             if exp.node not in written and all(j.key in done_keys for j in plan.jobs_of(exp)):
                 written.add(exp.node)

@@ -3,7 +3,8 @@
 It imports the entry point, builds the `JobContext`, calls it and writes the outcome (the metrics,
 or the error and where it happened) to the result file the spec names.  Progress reports go as JSON
 lines to the file descriptor the spec names; everything the job prints goes to the log the parent
-opened as stdout.  The process exits if its parent dies, so a crashed runner leaves no orphan.
+opened as stdout.  The job is killed when its runner goes away (the progress pipe loses its reader),
+so a runner killed with SIGKILL, or a Dask worker that dies, leaves no orphan job behind.
 """
 
 from __future__ import annotations
@@ -20,11 +21,23 @@ from pathlib import Path
 from typing import Any
 
 
-def _watch_parent(parent: int) -> None:
-    """End the job, and whatever it started, once the runner that started it is gone."""
+def _watch_runner(progress_fd: int | None, parent: int) -> None:
+    """End the job, and whatever it started, once the runner that started it is gone: the read
+    end of the progress pipe closes (the pipe reports an error), or, without a pipe, the parent
+    process changes."""
+    import select
+
+    poller = None
+    if progress_fd is not None:
+        poller = select.poll()
+        poller.register(progress_fd, select.POLLERR)
     while True:
-        time.sleep(0.5)
-        if os.getppid() != parent:
+        if poller is not None:
+            gone = any(event & (select.POLLERR | select.POLLHUP) for _, event in poller.poll(500))
+        else:
+            time.sleep(0.5)
+            gone = os.getppid() != parent
+        if gone:
             try:
                 os.killpg(0, signal.SIGKILL)  # the job runs in a session of its own
             finally:
@@ -82,7 +95,7 @@ def _where(exc: BaseException) -> str:
 
 def run_spec(spec: dict[str, Any], progress_fd: int | None) -> int:
     """Run the job `spec` describes in this process; returns the exit status."""
-    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_watch_runner, args=(progress_fd, os.getppid()), daemon=True).start()
     if progress_fd is not None:
         os.set_inheritable(progress_fd, False)  # the job's own subprocesses must not hold the pipe open
     for entry in reversed(spec.get("path", [])):
