@@ -127,7 +127,14 @@ def base_state(note: Note, revised: bool) -> tuple[int, float]:
     return IN, SOURCE_WEIGHT  # entities, musings, maps, unknown types: weak backing at most
 
 
-def label(graph: Graph) -> Labelling:
+def label(graph: Graph, fixed: dict[int, tuple[int, float]] | None = None) -> Labelling:
+    """Label every note of `graph`.
+
+    `fixed` maps notes to a (state, strength) held fixed instead of computed: the hook behind
+    `claims impact`, which asks what changes when one claim is taken to stand or to fall.  A fixed
+    note is treated like evidence: decided from the start, and no argument about it is evaluated.
+    """
+    fixed = fixed or {}
     notes = graph.notes
     n = len(notes)
     state = [UNDECIDED] * n
@@ -163,17 +170,17 @@ def label(graph: Graph) -> Labelling:
     for edge in graph.edges:
         kind = edge.kind
         if kind == SUPPORTS or kind == CHALLENGES:
-            if notes[edge.dst].arguable:
+            if notes[edge.dst].arguable and edge.dst not in fixed:
                 w = edge.link.weight
                 add(edge.dst, PRO if kind == SUPPORTS else CON, kind, (edge.src,), 1.0 if w is None else w)
         elif kind == CITES:
-            if notes[edge.src].arguable:
+            if notes[edge.src].arguable and edge.src not in fixed:
                 add(edge.src, PRO, CITES, (edge.dst,), SOURCE_WEIGHT)
-        elif kind == DEPENDS_ON and notes[edge.src].arguable:
+        elif kind == DEPENDS_ON and notes[edge.src].arguable and edge.src not in fixed:
             premises.setdefault(edge.src, []).append(edge.dst)
 
     for i, note in enumerate(notes):
-        if not note.arguable:
+        if not note.arguable or i in fixed:
             continue
         deps = premises.get(i)
         if deps or i in missing:
@@ -235,11 +242,14 @@ def label(graph: Graph) -> Labelling:
                     settle(t)
 
     for i, note in enumerate(notes):
-        if not note.arguable:
+        if i in fixed:
+            state[i], strength[i] = fixed[i]
+            queue.append(i)
+        elif not note.arguable:
             state[i], strength[i] = base_state(note, revised[i])
             queue.append(i)
     for i, note in enumerate(notes):
-        if note.arguable and pending[i] == 0:
+        if note.arguable and pending[i] == 0 and i not in fixed:
             settle(i)
     drain()
 
