@@ -85,18 +85,14 @@ def render(base, output_format: str, base_iri: str, arguments: bool = True) -> I
 
         return [to_json(base, base_iri)]
     from ..rdf.export import export as build
-    from ..rdf.turtle import ntriples_chunks, turtle_chunks
+    from ..rdf.turtle import ntriples_chunks, to_jsonld, turtle_chunks
 
     data = build(base, base_iri, arguments)
     if output_format == "turtle":
         return turtle_chunks(data)
     if output_format == "nt":
         return ntriples_chunks(data)
-    from ..rdf.export import to_rdflib
-    from ..rdf.query import namespaces
-
-    graph = to_rdflib(data)
-    return [graph.serialize(format="json-ld", context=namespaces(base_iri), auto_compact=True)]
+    return [to_jsonld(data)]
 
 
 class _progress:

@@ -50,6 +50,9 @@ def run(graph: "rdflib.Graph", text: str, base_iri: str = v.DEFAULT_BASE_IRI, bi
     try:
         prepared = prepareQuery(text, initNs=ns)
     except ParseBaseException as err:
+        if not text[err.loc:].strip():
+            raise QueryError(f"SPARQL syntax error: the query ends too early (line {err.lineno}, column {err.col}); "
+                             "is a '}' or a closing parenthesis missing?") from None
         raise QueryError(f"SPARQL syntax error at line {err.lineno}, column {err.col}: {_parse_message(err)}\n"
                          f"  {err.line}\n  {' ' * (err.col - 1)}^") from None
     except Exception as err:  # noqa: BLE001 - rdflib raises bare Exception for unknown prefixes

@@ -1,4 +1,4 @@
-"""Writing an `Export` as Turtle or N-Triples, directly.
+"""Writing an `Export` as Turtle, N-Triples or JSON-LD, directly.
 
 rdflib's Turtle serializer sorts and indexes the whole graph first and takes tens of seconds on a
 10,000-note base; the export already arrives grouped by subject, so writing it is one pass of
@@ -130,3 +130,42 @@ def to_turtle(data: Export) -> str:
 
 def to_ntriples(data: Export) -> str:
     return "".join(ntriples_chunks(data))
+
+
+def to_jsonld(data: Export) -> str:
+    """The export as JSON-LD: one node object per subject, properties as prefixed names declared
+    in the context, values with their exact lexical form and datatype.
+
+    Written directly because rdflib's JSON-LD serializer, given a context, drops literals whose
+    value is falsy (an integer 0 disappears)."""
+    import json
+
+    prefixes = prefixes_for(data)
+    ordered = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+
+    def compact(iri: str) -> str:
+        for prefix, ns in ordered:
+            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    def node_id(t: str | Blank) -> str:
+        return "_:" + t.id if isinstance(t, Blank) else t
+
+    nodes = []
+    for subject, pairs in data.blocks:
+        item: dict[str, object] = {"@id": node_id(subject)}
+        for predicate, obj in pairs:
+            if predicate == v.TYPE and isinstance(obj, str):
+                item.setdefault("@type", []).append(compact(obj))  # type: ignore[union-attr]
+                continue
+            if isinstance(obj, Literal):
+                value: dict[str, str] = {"@value": obj.value}
+                if obj.datatype is not None:
+                    value["@type"] = compact(obj.datatype)
+            else:
+                value = {"@id": node_id(obj)}
+            item.setdefault(compact(predicate), []).append(value)  # type: ignore[union-attr]
+        nodes.append(item)
+    document = {"@context": prefixes, "@graph": nodes}
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
