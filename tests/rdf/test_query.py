@@ -81,7 +81,7 @@ def test_syntax_error_names_line_and_column(base_dir, tmp_path):
     result = run_cli("query", "--file", str(q), "-b", str(root))
     assert result.code == 2 and "the query ends too early (line 3, column 1)" in result.err
     unknown = run_cli("query", "SELECT ?c WHERE {\n  ?c a foo:Bar }", "-b", str(root))
-    assert unknown.code == 2 and "unknown prefix 'foo:' at line 2, column 9" in unknown.err
+    assert unknown.code == 2 and "unknown prefix 'foo:' at line 2, column 8" in unknown.err
 
 
 def test_usage_errors(base_dir, tmp_path):
