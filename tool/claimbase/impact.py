@@ -32,13 +32,15 @@ FULL_STRENGTH = 1.0
 
 @dataclass(frozen=True)
 class Change:
-    """How one note fares in the two scenarios; `via` is the note it was reached from."""
+    """How one note fares in the two scenarios; `via` is the note it was first reached from."""
 
     node: int
     via: int
     stands: str
-    falls: str
+    state_stands: int
     strength_stands: float
+    falls: str
+    state_falls: int
     strength_falls: float
 
     @property
@@ -48,15 +50,23 @@ class Change:
 
 @dataclass
 class Impact:
-    """The cascade of `root`.  `changes` lists every affected note in breadth-first order from
-    the root (a note is affected when its status or its strength differs between the scenarios);
-    `children` gives the cascade as a tree."""
+    """The cascade of `root`.  `changes` lists every affected note (its status, state or strength
+    differs between the scenarios) in breadth-first order from the root; `parent` is the
+    breadth-first tree of the whole downstream cone, which connects them (`cone` notes in all)."""
 
     root: int
     root_in: bool
     cone: int
     changes: list[Change] = field(default_factory=list)
-    children: dict[int, list[int]] = field(default_factory=dict)
+    parent: dict[int, int] = field(default_factory=dict)
+
+    def path(self, node: int) -> list[int]:
+        """The notes from just below the root down to `node`, along the tree."""
+        steps = []
+        while node in self.parent:
+            steps.append(node)
+            node = self.parent[node]
+        return steps[::-1]
 
     @property
     def changed(self) -> list[Change]:
@@ -77,19 +87,22 @@ def argument_feeds(labels: Labelling) -> dict[int, list[int]]:
 def downstream(labels: Labelling, root: int, feeds: dict[int, list[int]] | None = None) -> list[int]:
     """The notes reachable from `root` along arguments, root first, in breadth-first order.
     Pass `feeds` (from `argument_feeds`) when asking about many roots of one labelling."""
+    return list(_cone_tree(labels, root, feeds))
+
+
+def _cone_tree(labels: Labelling, root: int, feeds: dict[int, list[int]] | None) -> dict[int, int]:
+    """Breadth-first tree of the cone: note -> the note it was first reached from (root -> -1)."""
     if feeds is None:
         feeds = argument_feeds(labels)
-    seen = {root}
-    order = [root]
+    parent = {root: -1}
     queue = deque([root])
     while queue:
         v = queue.popleft()
         for t in feeds.get(v, ()):
-            if t not in seen:
-                seen.add(t)
-                order.append(t)
+            if t not in parent:
+                parent[t] = v
                 queue.append(t)
-    return order
+    return parent
 
 
 def _relabel(base: ClaimBase, cone: list[int], root_state: tuple[int, float]) -> tuple[list[int], Labelling]:
@@ -127,55 +140,39 @@ def _relabel(base: ClaimBase, cone: list[int], root_state: tuple[int, float]) ->
     return order, label(sub, fixed)
 
 
+def _scenario(labels: Labelling, cone: list[int], order: list[int] | None = None) -> dict[int, tuple[str, int, float]]:
+    """(status, state, strength) of each cone note in one scenario.  `order` maps the notes of a
+    sub-graph's labelling to the base (the cone first); None when `labels` is the base's own."""
+    if order is None:
+        return {v: (labels.status[v], labels.state[v], labels.strength[v]) for v in cone}
+    return {v: (labels.status[i], labels.state[i], labels.strength[i]) for i, v in enumerate(order[: len(cone)])}
+
+
 def impact(base: ClaimBase, root: int, feeds: dict[int, list[int]] | None = None) -> Impact:
     """What hinges on note `root`: see the module docstring.  `feeds` as for `downstream`."""
     labels = base.labels
-    cone = downstream(labels, root, feeds)
+    parent = _cone_tree(labels, root, feeds)
+    cone = list(parent)
     root_in = labels.state[root] == IN
+    result = Impact(root, root_in, len(cone))
     if len(cone) == 1:
-        return Impact(root, root_in, 1)
-    stands_status: dict[int, str]
+        return result
     if root_in:
-        stands_status = {v: labels.status[v] for v in cone}
-        stands_strength = {v: labels.strength[v] for v in cone}
+        stands = _scenario(labels, cone)
     else:
         order, sub = _relabel(base, cone, (IN, FULL_STRENGTH))
-        stands_status = {v: sub.status[i] for i, v in enumerate(order[: len(cone)])}
-        stands_strength = {v: sub.strength[i] for i, v in enumerate(order[: len(cone)])}
+        stands = _scenario(sub, cone, order)
     if labels.state[root] == OUT:
-        falls_status = {v: labels.status[v] for v in cone}
-        falls_strength = {v: labels.strength[v] for v in cone}
+        falls = _scenario(labels, cone)
     else:
         order, sub = _relabel(base, cone, (OUT, 0.0))
-        falls_status = {v: sub.status[i] for i, v in enumerate(order[: len(cone)])}
-        falls_strength = {v: sub.strength[i] for i, v in enumerate(order[: len(cone)])}
-
-    affected = {
-        v
-        for v in cone[1:]
-        if stands_status[v] != falls_status[v] or abs(stands_strength[v] - falls_strength[v]) > 1e-12
-    }
-    result = Impact(root, root_in, len(cone))
-    # Breadth-first from the root through affected notes only: the tree of the cascade.
-    feeds: dict[int, list[int]] = {}
-    for v in affected:
-        for a in labels.by_target[v]:
-            for s in labels.arguments[a].sources:
-                if s != NO_SOURCE and (s == root or s in affected):
-                    feeds.setdefault(s, []).append(v)
-    seen = {root}
-    queue = deque([root])
-    while queue:
-        u = queue.popleft()
-        for v in sorted(set(feeds.get(u, ())), key=lambda n: base.notes[n].name.casefold()):
-            if v in seen:
-                continue
-            seen.add(v)
-            result.children.setdefault(u, []).append(v)
-            result.changes.append(
-                Change(v, u, stands_status[v], falls_status[v], stands_strength[v], falls_strength[v])
-            )
-            queue.append(v)
+        falls = _scenario(sub, cone, order)
+    # Affected: any part of the label differs.  Statuses such as circular vs undermined can change
+    # behind a note whose own label does not, so the tree is the cone's, not the affected notes'.
+    for v in cone[1:]:
+        if stands[v] != falls[v]:
+            result.changes.append(Change(v, parent[v], *stands[v], *falls[v]))
+    result.parent = {v: p for v, p in parent.items() if v != root}
     return result
 
 

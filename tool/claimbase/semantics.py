@@ -133,6 +133,7 @@ def label(graph: Graph, fixed: dict[int, tuple[int, float]] | None = None) -> La
     `fixed` maps notes to a (state, strength) held fixed instead of computed: the hook behind
     `claims impact`, which asks what changes when one claim is taken to stand or to fall.  A fixed
     note is treated like evidence: decided from the start, and no argument about it is evaluated.
+    A note fixed as UNDECIDED stays undecided, and so does every argument resting on it.
     """
     fixed = fixed or {}
     notes = graph.notes
@@ -244,7 +245,8 @@ def label(graph: Graph, fixed: dict[int, tuple[int, float]] | None = None) -> La
     for i, note in enumerate(notes):
         if i in fixed:
             state[i], strength[i] = fixed[i]
-            queue.append(i)
+            if state[i] != UNDECIDED:
+                queue.append(i)
         elif not note.arguable:
             state[i], strength[i] = base_state(note, revised[i])
             queue.append(i)
@@ -255,7 +257,8 @@ def label(graph: Graph, fixed: dict[int, tuple[int, float]] | None = None) -> La
 
     cycle_broken = [False] * n
     if UNDECIDED in state:
-        _settle_support_cycles(notes, state, strength, args, by_target, pending, cycle_broken, pro, con, queue, drain)
+        held = {i for i, (fixed_state, _) in fixed.items() if fixed_state == UNDECIDED}
+        _settle_support_cycles(notes, state, strength, args, by_target, pending, cycle_broken, pro, con, queue, drain, held)
 
     status = [""] * n
     for i, note in enumerate(notes):
@@ -311,8 +314,9 @@ def _propagate_circular(status: list[str], args: list[Argument], by_target: list
                 changed = True
 
 
-def _settle_support_cycles(notes, state, strength, args, by_target, pending, cycle_broken, pro, con, queue, drain) -> None:
-    """Settle the undecided support cycles, sources first; see the module docstring."""
+def _settle_support_cycles(notes, state, strength, args, by_target, pending, cycle_broken, pro, con, queue, drain, held=frozenset()) -> None:
+    """Settle the undecided support cycles, sources first; see the module docstring.  Notes in
+    `held` are kept undecided (and so block what they feed)."""
     n = len(notes)
     # dependency edges among undecided nodes: source -> target, with the sign of the argument
     succ: dict[int, list[int]] = {}
@@ -333,7 +337,7 @@ def _settle_support_cycles(notes, state, strength, args, by_target, pending, cyc
             comp_of[v] = c
     for c, members in enumerate(order):
         live = [v for v in members if state[v] == UNDECIDED]
-        if not live:
+        if not live or any(v in held for v in live):
             continue
         blocked = False
         for v in live:

@@ -28,7 +28,7 @@ def impact(
     path: Optional[Path] = typer.Option(None, "--base", "-b", help=BASE_ARG_HELP, show_default=False),
     output_format: str = typer.Option("tree", "--format", "-f", help="tree (a rich tree of the cascade) or json."),
     all_changes: bool = typer.Option(
-        False, "--all", "-a", help="Also show notes whose strength changes while their status stays the same."
+        False, "--all", "-a", help="Also show notes whose strength or state changes while their status stays the same."
     ),
 ) -> None:
     """Show every claim whose status would change if NOTE fell (or, for a note that is already
@@ -40,14 +40,7 @@ def impact(
     base, _ = open_base(path)
     node = find_note(base, note)
     result = compute(base, node)
-    shown = {c.node for c in result.changes if all_changes or c.status_changed}
-    # keep the notes on the way to a shown note, so that the tree stays connected
-    via = {c.node: c.via for c in result.changes}
-    for n in list(shown):
-        parent = via.get(n)
-        while parent is not None and parent != node and parent not in shown:
-            shown.add(parent)
-            parent = via.get(parent)
+    listed = [c for c in result.changes if all_changes or c.status_changed]
     if output_format == "json":
         notes = base.notes
         payload = {
@@ -66,17 +59,16 @@ def impact(
                     "strength_if_it_stands": c.strength_stands,
                     "strength_if_it_falls": c.strength_falls,
                 }
-                for c in result.changes
-                if c.node in shown
+                for c in listed
             ],
         }
         json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return
-    _print_tree(base, result, shown)
+    _print_tree(base, result, listed)
 
 
-def _print_tree(base, result, shown: set[int]) -> None:
+def _print_tree(base, result, listed) -> None:
     from rich.markup import escape
     from rich.tree import Tree
 
@@ -84,32 +76,32 @@ def _print_tree(base, result, shown: set[int]) -> None:
     root = result.root
     status = base.labels.status[root]
     style = _STYLE.get(status, "")
-    changed = [c for c in result.changes if c.node in shown and c.status_changed]
-    if result.root_in:
-        question = "if it fell"
-    else:
-        question = "that it takes down (they would change if it stood)"
-    head = f"[bold]{escape(notes[root].name)}[/bold] [{style}]{status}[/{style}] [dim]{escape(notes[root].path)}[/dim]"
-    tree = Tree(head)
-    by_node = {c.node: c for c in result.changes}
-
-    def grow(parent: int, branch: Tree) -> None:
-        for child in result.children.get(parent, ()):
-            if child not in shown:
+    tree = Tree(f"[bold]{escape(notes[root].name)}[/bold] [{style}]{status}[/{style}] [dim]{escape(notes[root].path)}[/dim]")
+    by_node = {c.node: c for c in listed}
+    branches = {root: tree}
+    states = {0: "undecided", 1: "in", 2: "out"}
+    # each listed note hangs under the note it was reached from; notes on the way that did not
+    # change themselves are shown dimmed, so the tree stays connected
+    for c in listed:
+        for step in result.path(c.node):
+            if step in branches:
                 continue
-            c = by_node[child]
-            if c.status_changed:
-                now, then = (c.stands, c.falls) if result.root_in else (c.falls, c.stands)
+            change = by_node.get(step)
+            if change is None:
+                label = f"[dim]{escape(notes[step].name)}  (unchanged) {escape(notes[step].path)}[/dim]"
+            elif change.status_changed:
+                now, then = (change.stands, change.falls) if result.root_in else (change.falls, change.stands)
                 what = f"[{_STYLE.get(now, '')}]{now}[/] -> [{_STYLE.get(then, '')}]{then}[/]"
+                label = f"{escape(notes[step].name)}  {what} [dim]{escape(notes[step].path)}[/dim]"
             else:
-                what = f"[dim]{c.stands}, strength {c.strength_stands:g} / {c.strength_falls:g}[/dim]"
-            label = f"{escape(notes[child].name)}  {what} [dim]{escape(notes[child].path)}[/dim]"
-            grow(child, branch.add(label))
-
-    grow(root, tree)
+                what = (f"{change.stands} ({states[change.state_stands]}, strength {change.strength_stands:g} if it stands;"
+                        f" {states[change.state_falls]}, {change.strength_falls:g} if it falls)")
+                label = f"{escape(notes[step].name)}  [dim]{what} {escape(notes[step].path)}[/dim]"
+            branches[step] = branches[result.parent[step]].add(label)
     out = console()
     out.print(tree)
-    n = sum(1 for c in changed if notes[c.node].arguable)
+    n = sum(1 for c in listed if c.status_changed and notes[c.node].arguable)
+    question = "if it fell" if result.root_in else "that it takes down (they would change if it stood)"
     if n:
         out.print(f"{n} claim{'s' if n != 1 else ''} {question} (of {result.cone - 1} downstream).")
     else:
