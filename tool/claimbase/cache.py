@@ -25,7 +25,7 @@ FORMAT = 2
 def pack(note: Note) -> tuple[Any, ...]:
     return (
         note.path, note.name, note.type, note.meta, note.key_lines,
-        [(l.target, l.key, l.line, l.col, l.kind, l.field, l.heading, l.alias, l.reverse, l.weight, l.end_col) for l in note.links],
+        [tuple(link) for link in note.links],
         [(h.level, h.text, h.line) for h in note.headings],
         [(p.rule, p.message, p.line, p.col, p.end_col) for p in note.problems if p.fix is None],
         [(s.rules, s.line, s.at) for s in note.suppressions],
@@ -33,10 +33,13 @@ def pack(note: Note) -> tuple[Any, ...]:
     )
 
 
+_make_link = Link._make
+
+
 def unpack(t: tuple[Any, ...]) -> Note:
     return Note(
         t[0], t[1], t[2], t[3], t[4],
-        [Link(*x) for x in t[5]],
+        list(map(_make_link, t[5])),
         [Heading(*x) for x in t[6]],
         [Problem(*x) for x in t[7]],
         [Suppression(*x) for x in t[8]],
