@@ -19,6 +19,7 @@ gradient of a batch mean shrinks the estimate by about 1/B, because the score ha
 
 A Fisher is a plain ``dict`` from parameter name (as in ``named_parameters``) to a tensor of that
 parameter's shape. Parameters the action distribution does not depend on (a value head) get zeros.
+The policy is evaluated in its current mode: call ``policy.eval()`` first if it has dropout.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def empirical_fisher(
     total = _accumulator(params)
     for o, a in zip(obs.split(chunk_size), actions.long().split(chunk_size)):
         for name, g in per_state_grad(params, o, a).items():
-            total[name] += g.to(torch.float64).pow(2).sum(0)
+            total[name] += g.pow(2).sum(0).to(torch.float64)
     return _finish(total, params, obs.shape[0])
 
 
