@@ -58,7 +58,7 @@ def _finish(total: dict[str, Tensor], params: Mapping[str, Tensor], count: int) 
     return {name: (t / count).to(params[name].dtype) for name, t in total.items()}
 
 
-def exact_fisher(policy: nn.Module, obs: Tensor, *, chunk_size: int = 128) -> Fisher:
+def exact_fisher(policy: nn.Module, obs: Tensor, *, chunk_size: int = 64) -> Fisher:
     """Exact diagonal Fisher, Σ_a π(a|s) (∂ log π(a|s))², averaged over the rows of ``obs``.
 
     Per-state Jacobians of log π are computed ``chunk_size`` states at a time; peak memory is
