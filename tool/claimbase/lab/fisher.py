@@ -131,7 +131,9 @@ def fisher_overlap(first: Mapping[str, Tensor], second: Mapping[str, Tensor]) ->
 
     1 when the two Fishers put their mass on the same parameters in the same proportions, 0 when
     their supports are disjoint. It ignores overall scale, so a uniformly stiffer network does not
-    look more "overlapping".
+    look more "overlapping". For diagonal Fishers it equals 1 − d² with
+    d² = ½ tr(F̂₁ + F̂₂ − 2(F̂₁F̂₂)^½) the Fréchet distance of the unit-trace Fishers; whether this
+    is exactly the overlap of Kirkpatrick et al. (2017) depends on their ½, not checked here.
     """
     if first.keys() != second.keys():
         raise ValueError("the two Fishers cover different parameters")
