@@ -42,7 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .graph import Graph, missing_premises
-from .model import CHALLENGES, CITES, DEPENDS_ON, REVISES, SUPPORTS, Note
+from .model import ARGUABLE_TYPES, CHALLENGES, CITES, DEPENDS_ON, REVISES, SUPPORTS, Note
 
 UNDECIDED, IN, OUT = 0, 1, 2
 
@@ -138,6 +138,9 @@ def label(graph: Graph, fixed: dict[int, tuple[int, float]] | None = None) -> La
     fixed = fixed or {}
     notes = graph.notes
     n = len(notes)
+    arguable = [note.type in ARGUABLE_TYPES for note in notes]
+    # the notes whose arguments are evaluated: the arguable ones not held fixed
+    argued = [a and i not in fixed for i, a in enumerate(arguable)] if fixed else arguable
     state = [UNDECIDED] * n
     strength = [0.0] * n
     args: list[Argument] = []
@@ -150,6 +153,15 @@ def label(graph: Graph, fixed: dict[int, tuple[int, float]] | None = None) -> La
     for edge in graph.edges:
         if edge.kind == REVISES and edge.src != edge.dst:
             revised[edge.dst] = True
+
+    def add_single(target: int, sign: int, kind: str, source: int, cap: float) -> None:
+        a = len(args)
+        arg = Argument(target, sign, kind, (source,), cap)
+        arg.pending = 1
+        args.append(arg)
+        by_target[target].append(a)
+        pending[target] += 1
+        by_source[source].append(a)
 
     def add(target: int, sign: int, kind: str, sources: tuple[int, ...], cap: float) -> None:
         a = len(args)
@@ -171,17 +183,17 @@ def label(graph: Graph, fixed: dict[int, tuple[int, float]] | None = None) -> La
     for edge in graph.edges:
         kind = edge.kind
         if kind == SUPPORTS or kind == CHALLENGES:
-            if notes[edge.dst].arguable and edge.dst not in fixed:
+            if argued[edge.dst]:
                 w = edge.link.weight
-                add(edge.dst, PRO if kind == SUPPORTS else CON, kind, (edge.src,), 1.0 if w is None else w)
+                add_single(edge.dst, PRO if kind == SUPPORTS else CON, kind, edge.src, 1.0 if w is None else w)
         elif kind == CITES:
-            if notes[edge.src].arguable and edge.src not in fixed:
-                add(edge.src, PRO, CITES, (edge.dst,), SOURCE_WEIGHT)
-        elif kind == DEPENDS_ON and notes[edge.src].arguable and edge.src not in fixed:
+            if argued[edge.src]:
+                add_single(edge.src, PRO, CITES, edge.dst, SOURCE_WEIGHT)
+        elif kind == DEPENDS_ON and argued[edge.src]:
             premises.setdefault(edge.src, []).append(edge.dst)
 
     for i, note in enumerate(notes):
-        if not note.arguable or i in fixed:
+        if not argued[i]:
             continue
         deps = premises.get(i)
         if deps or i in missing:
@@ -247,11 +259,10 @@ def label(graph: Graph, fixed: dict[int, tuple[int, float]] | None = None) -> La
             state[i], strength[i] = fixed[i]
             if state[i] != UNDECIDED:
                 queue.append(i)
-        elif not note.arguable:
+        elif not arguable[i]:
             state[i], strength[i] = base_state(note, revised[i])
             queue.append(i)
-    for i, note in enumerate(notes):
-        if note.arguable and pending[i] == 0 and i not in fixed:
+        elif pending[i] == 0:
             settle(i)
     drain()
 
@@ -261,8 +272,8 @@ def label(graph: Graph, fixed: dict[int, tuple[int, float]] | None = None) -> La
         _settle_support_cycles(notes, state, strength, args, by_target, pending, cycle_broken, pro, con, queue, drain, held)
 
     status = [""] * n
-    for i, note in enumerate(notes):
-        if not note.arguable:
+    for i in range(n):
+        if not arguable[i]:
             status[i] = "in" if state[i] == IN else "out"
             continue
         if state[i] == UNDECIDED:
@@ -283,7 +294,7 @@ def label(graph: Graph, fixed: dict[int, tuple[int, float]] | None = None) -> La
             status[i] = CONTESTED
         else:
             status[i] = UNSUPPORTED
-    for i, note in enumerate(notes):
+    for i in range(n):
         if status[i] != UNSUPPORTED:
             continue
         undermined = False
@@ -296,7 +307,8 @@ def label(graph: Graph, fixed: dict[int, tuple[int, float]] | None = None) -> La
             status[i] = UNDERMINED
         elif circular:
             status[i] = CIRCULAR
-    _propagate_circular(status, args, by_target, notes)
+    if CIRCULAR in status:
+        _propagate_circular(status, args, by_target, notes)
     return Labelling(state, strength, pro, con, status, args, by_target, cycle_broken)
 
 
