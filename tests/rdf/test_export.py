@@ -18,7 +18,7 @@ from claimbase.rdf.export import export, note_iris, to_rdflib
 from claimbase.rdf.turtle import to_ntriples, to_turtle
 
 from conftest import ROOT, claim, run_cli
-from helpers import RICH, SMALL
+from rdf_bases import RICH, SMALL
 
 CB = rdflib.Namespace(vocab.CB)
 MP = rdflib.Namespace(vocab.MP)

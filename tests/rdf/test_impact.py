@@ -15,7 +15,7 @@ from claimbase.model import CHALLENGES, CITES, DEPENDS_ON, SUPPORTS, Link, Note
 from claimbase.semantics import IN, OUT, label
 
 from conftest import run_cli
-from helpers import RICH, SMALL
+from rdf_bases import RICH, SMALL
 
 
 def test_tree_of_what_falls_with_a_claim(base_dir):

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from conftest import ROOT, run_cli
-from helpers import RICH
+from rdf_bases import RICH
 
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 CONTRADICTED = str(ROOT / "queries" / "contradicted-claims.rq")

@@ -11,7 +11,7 @@ from claimbase.rdf.load import LoadError, read_rdf, summary, summary_of_rdf
 from claimbase.rdf.turtle import to_jsonld, to_ntriples, to_turtle
 
 from conftest import ROOT
-from helpers import RICH
+from rdf_bases import RICH
 
 WRITERS = {".ttl": to_turtle, ".nt": to_ntriples, ".jsonld": to_jsonld}
 

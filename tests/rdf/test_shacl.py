@@ -13,7 +13,7 @@ from claimbase.rdf.export import export
 from claimbase.rdf.turtle import to_turtle
 
 from conftest import ROOT
-from helpers import RICH
+from rdf_bases import RICH
 
 CB = rdflib.Namespace(vocab.CB)
 

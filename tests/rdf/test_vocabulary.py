@@ -11,7 +11,7 @@ from claimbase.rdf import vocab
 from claimbase.rdf.export import export, to_rdflib
 
 from conftest import ROOT
-from helpers import RICH
+from rdf_bases import RICH
 
 
 def used_terms(graph: rdflib.Graph) -> set[str]:
