@@ -96,7 +96,8 @@ def render(base, output_format: str, base_iri: str, arguments: bool = True) -> I
 
 
 class _progress:
-    """A spinner on the terminal while a long export runs (only when the output goes to a file)."""
+    """A spinner on the terminal's standard error while long work runs (only when `enabled` and
+    standard error is a terminal, so that piped output and logs stay clean)."""
 
     def __init__(self, enabled: bool, message: str):
         self.status = None

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from .common import console, fail, open_base
-from .export import BASE_IRI_HELP, resolve_base_iri
+from .export import BASE_IRI_HELP, _progress, resolve_base_iri
 
 OUTPUTS = ("table", "csv", "json")
 
@@ -33,13 +33,14 @@ def query(
     from ..rdf.query import QueryError, run, to_csv, to_json, to_table
 
     if data is not None:
-        from ..commands.common import load_config
         from ..rdf.load import LoadError, read_rdf
+        from .common import load_config
 
         config = load_config(path)
         iri = resolve_base_iri(base_iri, config)
         try:
-            graph = read_rdf(data)
+            with _progress(True, f"reading {data}"):
+                graph = read_rdf(data)
         except LoadError as err:
             raise fail(str(err)) from None
         base = None
@@ -48,7 +49,8 @@ def query(
 
         base, config = open_base(path)
         iri = resolve_base_iri(base_iri, config)
-        graph = to_rdflib(export(base, iri))
+        with _progress(True, f"loading {len(base.notes):,} notes into the triple store"):
+            graph = to_rdflib(export(base, iri))
     bindings = _bindings(bind, base, iri)
     try:
         answer = run(graph, text, iri, bindings)

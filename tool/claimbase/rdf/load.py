@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..base import ClaimBase
 
-FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".owl": "xml"}
+FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".rdf": "xml", ".owl": "xml"}
 
 
 class LoadError(Exception):
