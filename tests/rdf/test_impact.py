@@ -25,7 +25,7 @@ def test_tree_of_what_falls_with_a_claim(base_dir):
     assert lines[0].startswith("a supported")
     assert any("b  supported -> undermined" in line for line in lines)
     assert any("c  supported -> unsupported" in line for line in lines)
-    assert "2 claims if it fell" in result.out
+    assert "2 claims stand or fall with it (it stands today; 2 notes downstream)." in result.out
 
 
 def test_what_a_contradicted_claim_takes_down(base_dir):

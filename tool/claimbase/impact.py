@@ -176,6 +176,17 @@ def impact(base: ClaimBase, root: int, feeds: dict[int, list[int]] | None = None
     return result
 
 
-def claims_taken_down(base: ClaimBase, root: int, feeds: dict[int, list[int]] | None = None) -> int:
-    """How many other claims change status between `root` standing and falling (for the linter)."""
-    return sum(1 for c in impact(base, root, feeds).changed if base.notes[c.node].arguable)
+def stand_or_fall_with(base: ClaimBase, result: Impact) -> list[Change]:
+    """The claims that stand while the root stands and fall when it falls: what a fallen root
+    undermines, or what a standing root carries."""
+    return [c for c in result.changed if base.notes[c.node].arguable and c.state_stands == IN and c.state_falls != IN]
+
+
+def held_down_by(base: ClaimBase, result: Impact) -> list[Change]:
+    """The claims that stand only while the root is out: those it challenges successfully."""
+    return [c for c in result.changed if base.notes[c.node].arguable and c.state_falls == IN and c.state_stands != IN]
+
+
+def undermined_by(base: ClaimBase, root: int, feeds: dict[int, list[int]] | None = None) -> int:
+    """How many other claims stand or fall with `root` (for the linter's contradicted-claim message)."""
+    return len(stand_or_fall_with(base, impact(base, root, feeds)))

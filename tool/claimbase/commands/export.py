@@ -13,7 +13,7 @@ from .common import BASE_ARG_HELP, fail, open_base
 
 FORMATS = ("turtle", "jsonld", "nt", "graphml", "json")
 BASE_IRI_HELP = (
-    "Prefix of every note's IRI (default: [tool.claims.rdf] base-iri, else urn:claimbase:). "
+    "Prefix of every note's IRI (default: \\[tool.claims.rdf] base-iri, else urn:claimbase:). "
     "Notes get <BASE>note/<percent-encoded name>."
 )
 

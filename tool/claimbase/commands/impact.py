@@ -100,12 +100,27 @@ def _print_tree(base, result, listed) -> None:
             branches[step] = branches[result.parent[step]].add(label)
     out = console()
     out.print(tree)
-    n = sum(1 for c in listed if c.status_changed and notes[c.node].arguable)
-    question = "if it fell" if result.root_in else "that it takes down (they would change if it stood)"
-    if n:
-        out.print(f"{n} claim{'s' if n != 1 else ''} {question} (of {result.cone - 1} downstream).")
+    from ..impact import held_down_by, stand_or_fall_with
+
+    carried = len(stand_or_fall_with(base, result))
+    held = len(held_down_by(base, result))
+    other = sum(1 for c in listed if c.status_changed and notes[c.node].arguable) - carried - held
+    parts = []
+    if carried:
+        parts.append(f"{_claims(carried)} stand{'s' if carried == 1 else ''} or fall{'s' if carried == 1 else ''} with it")
+    if held:
+        parts.append(f"{_claims(held)} it challenges stand{'s' if held == 1 else ''} only while it is out")
+    if other > 0:
+        parts.append(f"{_claims(other)} change{'s' if other == 1 else ''} status otherwise")
+    now = {0: "it is undecided today", 1: "it stands today", 2: "it is out today"}[base.labels.state[root]]
+    if parts:
+        out.print(f"{'; '.join(parts)} ({now}; {result.cone - 1} notes downstream).")
     else:
-        out.print(f"no claim's status hinges on it ({result.cone - 1} downstream).")
+        out.print(f"no claim's status hinges on it ({now}; {result.cone - 1} notes downstream).")
+
+
+def _claims(n: int) -> str:
+    return f"{n} claim{'s' if n != 1 else ''}"
 
 
 def register(app: typer.Typer) -> None:
