@@ -14,7 +14,7 @@ from claimbase.impact import impact
 from claimbase.model import CHALLENGES, CITES, DEPENDS_ON, SUPPORTS, Link, Note
 from claimbase.semantics import IN, OUT, label
 
-from conftest import run_cli
+from conftest import claim, evidence, run_cli, source
 from rdf_bases import RICH, SMALL
 
 
@@ -111,3 +111,16 @@ def test_cone_agrees_with_full_relabel(seed):
         assert {c.node for c in result.changed} == expected, (seed, base.notes[root].name)
         for c in result.changes:
             assert (c.stands, c.falls) == (stands.status[c.node], falls.status[c.node])
+
+
+def test_claims_a_note_holds_down(base_dir):
+    root = base_dir({
+        "p.md": claim(),
+        "e.md": evidence({"p": "supports"}),
+        "q.md": claim(sources=["paper"], challenged_by=["p"]),
+        "paper.md": source(),
+    })
+    result = run_cli("impact", "p", "-b", str(root))
+    assert result.code == 0, result.err
+    assert "q  contradicted -> supported" in result.out
+    assert "1 claim it challenges stands only while it is out (it stands today" in result.out
