@@ -1,0 +1,1 @@
+"""The Structural Value Alignment lab: environments, policies, training and measurement."""
