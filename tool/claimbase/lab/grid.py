@@ -200,11 +200,16 @@ class GridState:
 
 
 def neighbour_counts(present: Tensor) -> Tensor:
-    """For a B×H×W bool grid, how many of each cell's 8 neighbours are True (B×H×W long)."""
-    x = present.float().unsqueeze(1)
-    kernel = torch.ones(1, 1, 3, 3, device=present.device)
-    kernel[0, 0, 1, 1] = 0.0
-    return torch.nn.functional.conv2d(x, kernel, padding=1).squeeze(1).round().long()
+    """For a B×H×W bool grid, how many of each cell's 8 neighbours are True (B×H×W long).
+
+    A separable 3×3 box sum (rows, then columns) minus the cell itself: cheaper than a
+    convolution on grids this small.
+    """
+    x = present.float()
+    p = torch.nn.functional.pad(x, (1, 1, 1, 1))
+    rows = p[:, :-2] + p[:, 1:-1] + p[:, 2:]
+    box = rows[:, :, :-2] + rows[:, :, 1:-1] + rows[:, :, 2:]
+    return (box - x).long()
 
 
 def sample_cells(allowed: Tensor, k: int, generator: torch.Generator) -> tuple[Tensor, Tensor]:

@@ -87,16 +87,20 @@ def local_views(state: GridState, cfg: GridConfig, agents: slice | None = None) 
     focal = torch.arange(n, device=dev)[agents]
     pos = state.pos[:, agents]
 
+    # Pad the grid by the window radius (walls outside), then read each window by flat index.
     r = RADIUS
-    res = F.pad(state.res.float(), (r, r, r, r), value=0.0)
-    wall = F.pad(state.wall.float(), (r, r, r, r), value=1.0)
-    depot = F.pad(state.depot.float(), (r, r, r, r), value=0.0)
-    planes = torch.stack([res, wall, depot], dim=1)  # B×3×(H+2r)×(W+2r)
+    h, w = state.res.shape[1:]
+    hp, wp = h + 2 * r, w + 2 * r
+    planes = torch.stack([state.res.float(), state.wall.float(), state.depot.float()], dim=-1)
+    padded = F.pad(planes, (0, 0, r, r, r, r))  # B×hp×wp×3
+    padded[:, :r, :, 1] = 1.0
+    padded[:, -r:, :, 1] = 1.0
+    padded[:, :, :r, 1] = 1.0
+    padded[:, :, -r:, 1] = 1.0
     span = torch.arange(WINDOW, device=dev)
-    rows = (pos[..., 0:1] + span)[..., :, None]  # padding shifts the window's start to pos
-    cols = (pos[..., 1:2] + span)[..., None, :]
-    bidx = torch.arange(b, device=dev)[:, None, None, None]
-    window = planes.permute(0, 2, 3, 1)[bidx, rows, cols]  # B×K×V×V×3
+    top_left = torch.arange(b, device=dev)[:, None] * (hp * wp) + pos[..., 0] * wp + pos[..., 1]
+    index = top_left[..., None, None] + (span[:, None] * wp + span[None, :])  # B×K×V×V
+    window = padded.reshape(-1, 3).index_select(0, index.reshape(-1)).view(*index.shape, 3)
 
     offset = state.pos[:, None, :, :] - pos[:, :, None, :]  # B×K×N×2
     present = (offset.abs().amax(-1) <= r) & (focal[:, None] != torch.arange(n, device=dev))
@@ -146,6 +150,8 @@ class SocialGrid:
         self._not_self = ~torch.eye(n, dtype=torch.bool, device=self.device)
         self._need_rate = torch.tensor(cfg.need_rate, device=self.device)
         self._regrow = torch.tensor(cfg.regrow_p, device=self.device)
+        self._rank = torch.arange(cfg.size * cfg.size, device=self.device)
+        self._agent_index = torch.arange(n, device=self.device)
         span = range(-cfg.reach, cfg.reach + 1)
         offsets = sorted(((dr, dc) for dr in span for dc in span), key=lambda o: max(map(abs, o)))
         self._reach_offsets = torch.tensor(offsets, device=self.device)
@@ -228,7 +234,7 @@ class SocialGrid:
             & s.monitored[:, None]
             & (torch.rand((b, n), generator=gen, device=self.device) < cfg.return_prob)
         )
-        giver = torch.arange(n, device=self.device)
+        giver = self._agent_index
         s.debt.view(b, n * n).scatter_add_(1, receiver * n + giver, observed.long() * cfg.return_units)
 
         # 4. Repay: a peer pays one unit per step to its largest adjacent creditor.
@@ -297,11 +303,13 @@ class SocialGrid:
         present = s.res > 0
         free = s.fertile & ~present
         if cfg.respawn == "target":
+            # The deficit never exceeds n_resources: a top-k over random scores picks the cells.
             deficit = cfg.n_resources - present.flatten(1).sum(1)
             scores = torch.rand(free.flatten(1).shape, generator=gen, device=self.device)
             scores = torch.where(free.flatten(1), scores, torch.full_like(scores, -1.0))
-            rank = scores.argsort(1, descending=True).argsort(1)
-            grow = free.flatten(1) & (rank < deficit[:, None])
+            top, cells = scores.topk(min(cfg.n_resources, scores.shape[1]), dim=1)
+            pick = (top >= 0) & (self._rank[: cells.shape[1]] < deficit[:, None])
+            grow = torch.zeros_like(free.flatten(1)).scatter_(1, cells, pick)
         elif cfg.respawn == "commons":
             chance = self._regrow[neighbour_counts(present).clamp(max=len(cfg.regrow_p) - 1)]
             grow = (free & (torch.rand(free.shape, generator=gen, device=self.device) < chance))
