@@ -42,8 +42,9 @@ class CurriculumConfig:
     """Width of the policy's two trunk layers."""
     ppo: PPOConfig = field(default_factory=PPOConfig)
     """PPO settings; ``total_agent_steps`` is overridden by each stage's budget."""
-    prosocial_bonus: float = 1.0
-    """Explicit-reward baseline only: bonus per unit given to a needy agent."""
+    prosocial_bonus: float = 2.0
+    """Explicit-reward baseline only: bonus per unit given to a needy agent. It must exceed the
+    substrate's ``give_cost`` (1) for a gift to pay; at 2 a gift to a needy agent nets +1."""
 
     def stages(self) -> list[tuple[GridConfig, int]]:
         """The curriculum's (rule set, budget) pairs, in order."""
