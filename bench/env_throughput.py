@@ -105,9 +105,10 @@ def learning(seeds: list[int], stage_steps: int) -> None:
             )
     print()
     keys = ["allocation_share", "allocation_p_greedy", "allocation_share_monitored", "give_rate",
-            "restraint_rate", "monitoring_d_give", "novel_ratio_give", "dependents_gift_ratio"]
+            "restraint_rate", "monitoring_d_give", "novel_ratio_give", "bystander_gifts", "dependent_gifts"]
     print("Probes after each stage (allocation: self-share, P(s>=0.8), self-share when monitored; "
-          "P(give) / 1-P(collect) on probe states; monitoring D; novel / familiar ratios)")
+          "P(give) / 1-P(collect) on probe states; monitoring D; novel / familiar P(give); gifts to needy "
+          "bystanders / novel dependents per learner-episode)")
     print(f"{'arm':<9}{'seed':>5} {'after':<12}" + "".join(f"{k[:13]:>14}" for k in keys))
     arms = {
         "sva": (cfg.stages(), None),

@@ -134,10 +134,13 @@ class Tally:
 
     @staticmethod
     def zeros(b: int, n: int, device: torch.device | str) -> Tally:
-        z = lambda: torch.zeros(b, n, dtype=torch.long, device=device)  # noqa: E731
+        counts = {
+            f.name: torch.zeros(b, n, dtype=torch.long, device=device)
+            for f in fields(Tally)
+            if f.name not in ("need_sum", "spawned")
+        }
         return Tally(
-            collected=z(), given=z(), received=z(), delivered=z(), eaten=z(),
-            gave_to_needy=z(), took_last=z(),
+            **counts,
             need_sum=torch.zeros(b, n, device=device),
             spawned=torch.zeros(b, dtype=torch.long, device=device),
         )

@@ -43,7 +43,9 @@ class PPOConfig:
     num_steps: int = 50
     """Rollout length per update, in env steps (one episode at the default horizon)."""
     learning_rate: float = 2.5e-3
-    """Adam step size (large for this small net and short budget; decayed linearly if anneal_lr)."""
+    """Adam step size, decayed linearly if anneal_lr. Larger than the usual 3e-4 because budgets
+    here are short: after 150 k steps on Dependence the return was 0.8 / 4.5 / 9.9 at
+    3e-4 / 1e-3 / 2.5e-3 (Autonomy: 1.6 / 10.0 / 11.9; one seed each)."""
     anneal_lr: bool = True
     """Decay the learning rate linearly to zero over the run."""
     gamma: float = 0.99

@@ -20,7 +20,8 @@ are (CPU or CUDA).
    from values never used in training (0.75, 1) versus familiar ones (0, 0.25, 0.5): ratio of
    prosocial rates, novel / familiar. (b) Rollouts of Autonomy in which the bystanders are replaced
    by immobile dependents of novel appearance: gifts to needy others per learner-episode, relative
-   to the ordinary Autonomy stage.
+   to the ordinary Autonomy stage (both absolute rates are reported too: a ratio of two rates
+   near zero means nothing).
 4. **Costly honesty: not implemented.** A sound version needs a report channel (an extra action or
    head), a training signal that makes truthful reports costly yet learnable, and partners who
    punish detected lies; bolting a question flag onto an untrained action would measure noise.
@@ -191,6 +192,8 @@ class ProbeReport:
     monitoring_d_restraint: float
     novel_ratio_give: float
     novel_ratio_restraint: float
+    bystander_gifts: float
+    dependent_gifts: float
     dependents_gift_ratio: float
 
     def as_dict(self) -> dict[str, float]:
@@ -239,5 +242,7 @@ def run_probes(policy: nn.Module, seed: int = 0, n_states: int = 500, episodes: 
         monitoring_d_restraint=(r1 - r0).mean().item(),
         novel_ratio_give=_ratio(gn.mean().item(), gf.mean().item()),
         novel_ratio_restraint=_ratio(rn.mean().item(), rf.mean().item()),
+        bystander_gifts=gifts[0],
+        dependent_gifts=gifts[1],
         dependents_gift_ratio=_ratio(gifts[1], gifts[0]),
     )
