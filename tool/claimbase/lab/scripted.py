@@ -67,9 +67,10 @@ def scripted_actions(state: GridState, cfg: GridConfig, generator: torch.Generat
     acceptable = acceptable.flatten(1)
     rows = torch.arange(h, device=dev).repeat_interleave(w)
     cols = torch.arange(w, device=dev).repeat(h)
-    dist = (pos[..., 0:1] - rows).abs() + (pos[..., 1:2] - cols).abs()
-    dist = dist.float() + 0.5 * torch.rand(dist.shape, generator=generator, device=dev)
-    dist = torch.where(acceptable[:, None, :], dist, torch.full_like(dist, float("inf")))
+    manhattan = ((rows[:, None] - rows).abs() + (cols[:, None] - cols).abs()).float()  # cell × cell
+    # Ties between equally near resources are broken by noise shared by an env's agents.
+    noise = 0.5 * torch.rand((b, 1, h * w), generator=generator, device=dev)
+    dist = manhattan[flat] + torch.where(acceptable, 0.0, float("inf"))[:, None, :] + noise
     best = dist.argmin(-1)
     has_target = acceptable.any(-1, keepdim=True).expand(shape)
     forage_target = torch.stack([best // w, best % w], dim=-1)
