@@ -6,7 +6,7 @@ from claimbase.lab.env_autonomy import autonomy
 from claimbase.lab.env_capability import HELD_OUT, TASKS, capability
 from claimbase.lab.env_dependence import dependence
 from claimbase.lab.env_reciprocity import reciprocity
-from claimbase.lab.grid import COLLECT, DOWN, GIVE, LEFT, PEER, STAY, UP, GridConfig, GridState
+from claimbase.lab.grid import COLLECT, DOWN, GIVE, LEFT, PEER, STAY, UP, GridConfig
 from claimbase.lab.observation import (
     APPEARANCE, BYSTANDER, CENTER, NEED, OBS_DIM, OTHERS, RES, WALL, WINDOW, channel_slice, scalar_index,
 )
