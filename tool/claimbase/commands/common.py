@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-BASE_ARG_HELP = "The claim base: a folder of Markdown notes (default: [tool.claims] base, or the current folder)."
+BASE_ARG_HELP = "The claim base: a folder of Markdown notes (default: \\[tool.claims] base, or the current folder)."
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
