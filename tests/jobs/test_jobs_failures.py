@@ -100,18 +100,6 @@ def _wait_for_running_job(tmp_path: Path, timeout: float = 30) -> None:
     raise AssertionError("no job started")
 
 
-def _workers_alive(tmp_path: Path) -> list[int]:
-    alive = []
-    for proc in Path("/proc").iterdir():
-        try:
-            cmd = (proc / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"claimbase.jobs.worker" in cmd and str(tmp_path).encode() in cmd:
-            alive.append(int(proc.name))
-    return alive
-
-
 def test_ctrl_c_leaves_no_partial_files(tmp_path):
     base = project(tmp_path, {"exp.md": experiment(run=f"{TOY}:sleeps", params={"seconds": 30}, seeds=[0, 1])})
     before = {p.relative_to(base) for p in base.rglob("*")}
@@ -126,7 +114,7 @@ def test_ctrl_c_leaves_no_partial_files(tmp_path):
     assert not (runs / "tmp").exists() and not list((runs / "jobs").glob("*"))
     assert not [p for p in tmp_path.rglob("*.tmp")]
     time.sleep(0.5)
-    assert _workers_alive(tmp_path) == []
+    assert _job_processes(tmp_path) == []
 
 
 def test_two_runs_at_once_are_refused_with_a_clear_message(tmp_path):
@@ -140,4 +128,34 @@ def test_two_runs_at_once_are_refused_with_a_clear_message(tmp_path):
     finally:
         first.send_signal(signal.SIGINT)
         first.communicate(timeout=30)
-    assert _workers_alive(tmp_path) == []
+    assert _job_processes(tmp_path) == []
+
+
+def test_a_runner_killed_with_sigkill_leaves_no_orphan_job(tmp_path):
+    project(tmp_path, {"exp.md": experiment(run=f"{TOY}:sleeps", params={"seconds": 30}, seeds=[0])})
+    proc = _start_run(tmp_path)
+    end = time.monotonic() + 30
+    while not _job_processes(tmp_path) and time.monotonic() < end:
+        time.sleep(0.05)
+    assert _job_processes(tmp_path), "the job never started"
+    proc.kill()
+    proc.communicate(timeout=30)
+    end = time.monotonic() + 10
+    while time.monotonic() < end and _job_processes(tmp_path):
+        time.sleep(0.2)
+    assert _job_processes(tmp_path) == []
+    again = claims(tmp_path, "run", "--dry-run")  # the lock went with the killed run
+    assert again.code == 0 and "1 of 1 jobs to run" in again.out
+
+
+def _job_processes(tmp_path: Path) -> list[int]:
+    """Processes whose working directory is a job's output folder under this test's cache."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cwd = os.readlink(proc / "cwd")
+        except OSError:
+            continue
+        if cwd.startswith(str(tmp_path / ".claims-cache")):
+            found.append(int(proc.name))
+    return found

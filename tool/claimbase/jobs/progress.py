@@ -21,7 +21,7 @@ MAX_LINES = 20
 class Display:
     def __init__(self, console: Console, jobs: list[Job]):
         self.console = console
-        self.live = console.is_terminal
+        self.live = console.is_terminal and bool(jobs)  # nothing to watch on a no-op run
         self.labels = {j.key: j.label for j in jobs}
         self.tasks: dict[str, TaskID] = {}
         self.finished: list[str] = []
