@@ -85,10 +85,11 @@ def run(plan: Plan, base: "ClaimBase", evidence_dir: str, store: Store, executor
             pending = dict(handles)
             saved = time.monotonic()
             by_handle = {id(h): k for k, h in handles.items()}
+            position = {job.key: i for i, job in enumerate(to_run)}
             while pending:
-                for handle in executor.wait(pending.values(), timeout=0.25):
-                    key = by_handle[id(handle)]
-                    outcome = executor.outcome(handle, specs[key])
+                done = sorted((by_handle[id(h)] for h in executor.wait(pending.values(), timeout=0.25)), key=position.__getitem__)
+                for key in done:  # upstream first, so that a job behind a failed one reads as skipped
+                    outcome = executor.outcome(handles[key], specs[key])
                     if outcome.state in (FAILED, SKIPPED) and any(
                         report.outcomes.get(k) is not None and not report.outcomes[k].ok for k in upstream_of[key]
                     ):
