@@ -58,11 +58,11 @@ def _read_result(path: Path) -> tuple[dict[str, float], bytes]:
 def attach(
     claim: str = typer.Argument(..., help="The claim the result bears on: its name or path in the base."),
     verdict: str = typer.Option(..., "--verdict", help="What the result does to the claim: supports or challenges."),
-    source: str = typer.Option(..., "--source", help="Where the result comes from: a citation, a URL, or a [[source note]]."),
+    source: str = typer.Option(..., "--source", help="Where the result comes from: a citation, a URL, or a link to a source note, \\[\\[name]]."),
     metric: Optional[list[str]] = typer.Option(None, "--metric", "-m", help="A metric of the result, NAME=NUMBER; repeatable."),
     file: Optional[Path] = typer.Option(None, "--file", help="A JSON result file: its numbers become metrics; a copy is kept beside the note."),
     description: Optional[str] = typer.Option(None, "--description", help="One sentence saying what the result is."),
-    base_path: Optional[Path] = typer.Option(None, "--base", "-b", help="The claim base (default: [tool.claims] base, or the current folder)."),
+    base_path: Optional[Path] = typer.Option(None, "--base", "-b", help="The claim base (default: \\[tool.claims] base, or the current folder)."),
 ) -> None:
     """Write an evidence note by hand for a result obtained elsewhere, with its provenance."""
     import datetime as dt

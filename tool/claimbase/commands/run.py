@@ -29,9 +29,9 @@ def _settings(config) -> dict[str, Any]:
 
 def run(
     experiments: Optional[list[str]] = typer.Argument(None, help="Experiments to run (names or paths); their upstream experiments come along. Default: every experiment in the base.", show_default=False),
-    base_path: Optional[Path] = typer.Option(None, "--base", "-b", help="The claim base (default: [tool.claims] base, or the current folder)."),
+    base_path: Optional[Path] = typer.Option(None, "--base", "-b", help="The claim base (default: \\[tool.claims] base, or the current folder)."),
     dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Show the plan (what would run, what is cached and why) and stop."),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Parameter profile: smoke, standard or extended, as the notes define them (default: [tool.claims.run] profile, else standard)."),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Parameter profile: smoke, standard or extended, as the notes define them (default: \\[tool.claims.run] profile, else standard)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Jobs at a time (local executor) or workers to start (LocalCluster). Default: the number of CPUs."),
     executor_name: Optional[str] = typer.Option(None, "--executor", "-e", help="Where jobs run: local (worker processes on this machine) or dask."),
     address: Optional[str] = typer.Option(None, "--address", help="A Dask scheduler to send the jobs to, e.g. tcp://10.0.0.5:8786 (with --executor dask; default: start a LocalCluster)."),
