@@ -92,6 +92,35 @@ def linear_cka(x: object, y: object, *, debiased: bool = False) -> float:
     return float(xy / denominator)
 
 
+def linear_cka_matrix(representations: list[object], *, debiased: bool = False) -> Matrix:
+    """Linear CKA between every pair of representations of the same examples (k × k, symmetric).
+
+    Equal to calling ``linear_cka`` on each pair, but each representation's self-similarity is
+    computed once: k self-terms and k(k−1)/2 cross-terms instead of three terms per pair. A
+    constant representation makes its row and column NaN.
+    """
+    mats = [_centre_columns(as_matrix(r)) for r in representations]
+    if not mats:
+        return np.zeros((0, 0))
+    for m in mats[1:]:
+        _check_rows(mats[0], m, 4 if debiased else 2)
+
+    def inner(x: Matrix, y: Matrix) -> float:
+        return _unbiased_inner(x, y) if debiased else float(np.sum((x.T @ y) ** 2))
+
+    k = len(mats)
+    selfs = np.array([inner(m, m) for m in mats])
+    out = np.eye(k)
+    for i in range(k):
+        for j in range(i + 1, k):
+            denominator = np.sqrt(selfs[i] * selfs[j])
+            value = inner(mats[i], mats[j]) / denominator if denominator > 0 else np.nan
+            out[i, j] = out[j, i] = value
+    for i in np.flatnonzero(~(selfs > 0)):
+        out[i, :] = out[:, i] = np.nan
+    return out
+
+
 def gram_linear(x: object) -> Matrix:
     """The linear-kernel Gram matrix X Xᵀ (n × n)."""
     xm = as_matrix(x)
