@@ -54,9 +54,10 @@
 
   function sx(i) { return G.x[i] * view.s + view.x; }
   function sy(i) { return G.y[i] * view.s + view.y; }
+  var baseRadius = Math.max(1.3, Math.min(6, 90 / Math.sqrt(n + 1)));
   function radius(i) {
     var zoom = Math.max(1, Math.min(4, view.s * WORLD / 1000));
-    return Math.min(9, 1.3 + Math.sqrt(degree[i]) * 0.35) * Math.sqrt(zoom);
+    return Math.min(12, baseRadius + Math.sqrt(degree[i]) * 0.35) * Math.sqrt(zoom);
   }
   function colourOf(i) {
     var status = G.statuses[G.s[i]];

@@ -54,12 +54,14 @@ def _settings(path: Optional[Path], out: Optional[Path], title: Optional[str], b
     return config, BuildOptions(out=out.resolve(), title=title, base_url=base_url, files=files)
 
 
-def _run_build(config, options, quiet: bool, no_cache: bool):
+def _run_build(config, options, quiet: bool, no_cache: bool, cache_dir: Optional[Path]):
     """Lint the base and build the site, with a progress bar on a terminal."""
     from ..lint import lint
     from ..site.build import SiteError, build_site
     from .common import open_base
 
+    if cache_dir is not None:
+        config.cache_dir = cache_dir.resolve()
     base, config = open_base(None, config=config, no_cache=no_cache)
     result = lint(base, config)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -90,6 +92,7 @@ def build(
     full: bool = typer.Option(False, "--full", help="Render every page and rebuild the search index, ignoring the previous build."),
     relayout: bool = typer.Option(False, "--relayout", help="Lay out the whole graph afresh instead of keeping the positions of known notes."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes for rendering (default: one per CPU)."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where the parse cache lives (default .claims-cache)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Parse every note again instead of using the parse cache."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
@@ -99,7 +102,7 @@ def build(
     """
     config, options = _settings(path, out, title, base_url, templates)
     options.full, options.relayout, options.jobs = full, relayout, jobs
-    base, report = _run_build(config, options, quiet, no_cache)
+    base, report = _run_build(config, options, quiet, no_cache, cache_dir)
     if not quiet:
         typer.echo(
             f"{report.pages} pages ({report.rendered} written, {report.pages - report.rendered} unchanged"
@@ -116,6 +119,7 @@ def serve(
     interval: float = typer.Option(1.0, "--interval", min=0.1, help="Seconds between checks of the notes and templates for changes."),
     title: Optional[str] = typer.Option(None, "--title", help="The site's title."),
     templates: Optional[Path] = typer.Option(None, "--templates", help="A folder with templates/ and static/ to use instead of the built-in ones."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where the parse cache lives (default .claims-cache)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Parse every note again at start instead of using the parse cache."),
 ) -> None:
     """Build the site, serve it on http://HOST:PORT, and rebuild when a note or template changes."""
@@ -126,6 +130,8 @@ def serve(
     from ..site.serve import serve as run_server
 
     config, options = _settings(path, out, title, None, templates)
+    if cache_dir is not None:
+        config.cache_dir = cache_dir.resolve()
     try:
         run_server(config, options, host=host, port=port, interval=interval, use_cache=not no_cache,
                    echo=lambda line: typer.echo(line, err=True))

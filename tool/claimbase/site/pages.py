@@ -629,6 +629,8 @@ class Site:
             if not members or (arguable and key in _ARGUED):
                 continue
             refs = sorted((self.refs[j] for j in members if j != i or key[1] == "out"), key=lambda r: r.name.casefold())
+            if not refs:
+                continue
             relations.append(Relation(label, refs[:MAX_LISTED], max(0, len(refs) - MAX_LISTED)))
         hood = neighbourhood(self.refs[i], {k: [self.refs[j] for j in v if j != i] for k, v in grouped.items()})
         title = _plain_title(note.title) or note.name
@@ -690,7 +692,8 @@ class Site:
                     "ambiguous": f"ambiguous: several notes are named '{link.target}'",
                     "outside": "the path leads outside the base",
                 }.get(reason, f"no note named '{link.target}' in this base")
-                out.append(WikiLink(None, shown, f"wikilink missing {reason}", tip, inner))
+                css = "wikilink missing" if reason == "missing" else f"wikilink missing {reason}"
+                out.append(WikiLink(None, shown, css, tip, inner))
         return out
 
     def _evidence_summary(self, j: int) -> EvidenceSummary:

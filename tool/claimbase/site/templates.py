@@ -58,9 +58,12 @@ class SiteFiles:
 def find_site_files(override: str | os.PathLike[str] | None = None) -> SiteFiles:
     """The folder holding `templates/` and `static/`: the override, the installed copy, or the
     project's `site/` folder (when running from a checkout)."""
-    candidates = []
     if override is not None:
-        candidates.append(Path(override))
+        chosen = Path(override)
+        if not ((chosen / "templates").is_dir() and (chosen / "static").is_dir()):
+            raise FileNotFoundError(f"{chosen}: not a site folder (it needs templates/ and static/ folders)")
+        return SiteFiles(chosen)
+    candidates = []
     here = Path(__file__).resolve()
     candidates.append(here.parents[1] / "site_files")  # installed as package data
     candidates.append(here.parents[3] / "site")  # a source checkout: <repo>/tool/claimbase/site/
