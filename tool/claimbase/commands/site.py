@@ -16,7 +16,7 @@ site_app = typer.Typer(
     no_args_is_help=True,
 )
 
-_OUT_HELP = "Output folder (default: [tool.claims.site] out, else _site beside pyproject.toml or in the current folder)."
+_OUT_HELP = "Output folder (default: \\[tool.claims.site] out, else _site beside pyproject.toml or in the current folder)."
 _URL = re.compile(r"^https?://[^\s\"'<>]+$")
 
 
@@ -87,7 +87,7 @@ def build(
     path: Optional[Path] = typer.Argument(None, help=BASE_ARG_HELP, show_default=False),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help=_OUT_HELP, show_default=False),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="The public URL the site will live at (for canonical links and sitemap.xml); pages link to each other relatively either way."),
-    title: Optional[str] = typer.Option(None, "--title", help="The site's title (default: [tool.claims.site] title, else the base folder's name)."),
+    title: Optional[str] = typer.Option(None, "--title", help="The site's title (default: \\[tool.claims.site] title, else the base folder's name)."),
     templates: Optional[Path] = typer.Option(None, "--templates", help="A folder with templates/ and static/ to use instead of the built-in ones."),
     full: bool = typer.Option(False, "--full", help="Render every page and rebuild the search index, ignoring the previous build."),
     relayout: bool = typer.Option(False, "--relayout", help="Lay out the whole graph afresh instead of keeping the positions of known notes."),
@@ -95,6 +95,7 @@ def build(
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where the parse cache lives (default .claims-cache)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Parse every note again instead of using the parse cache."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Also print how long each stage took."),
 ) -> None:
     """Build the static site: a page per note, index pages, the graph view and a search index.
 
@@ -102,7 +103,13 @@ def build(
     """
     config, options = _settings(path, out, title, base_url, templates)
     options.full, options.relayout, options.jobs = full, relayout, jobs
+    import time
+
+    started = time.perf_counter()
     base, report = _run_build(config, options, quiet, no_cache, cache_dir)
+    if verbose:
+        stages = ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items())
+        typer.echo(f"opening and linting the base: {time.perf_counter() - started - report.seconds:.2f} s; {stages}", err=True)
     if not quiet:
         typer.echo(
             f"{report.pages} pages ({report.rendered} written, {report.pages - report.rendered} unchanged"

@@ -39,7 +39,7 @@ from ..semantics import STATUSES
 from . import assets, search, slugs
 from .layout import layout
 from .fragments import Fragments
-from .pages import NotePage, PageSpec, Site
+from .pages import NotePage, PageSpec, Site, fingerprint
 from .render import LinkResolver, WikiLink, drop_title, render_markdown, substitute_links
 from .templates import SiteFiles, environment
 
@@ -90,7 +90,7 @@ class BuildReport:
 
 # -- the manifest ----------------------------------------------------------------------------------
 def _empty_manifest() -> dict[str, Any]:
-    return {"format": FORMAT, "fingerprint": "", "pages": {}, "files": {}, "data": {}, "search": {}, "layout": {}}
+    return {"format": FORMAT, "fingerprint": "", "pages": {}, "files": {}, "data": {}, "search": {}, "layout": {}, "graph": ""}
 
 
 def check_out_dir(out: Path, base_root: Path) -> dict[str, Any]:
@@ -391,8 +391,8 @@ def build_site(base: ClaimBase, result: LintResult, options: BuildOptions,
 
         files = find_site_files()
     env = environment(files)
-    fingerprint = _fingerprint(files, options)
-    force = options.full or manifest.get("fingerprint") != fingerprint
+    site_key = _fingerprint(files, options)
+    force = options.full or manifest.get("fingerprint") != site_key
     if options.relayout:
         manifest["layout"] = {}
 
@@ -422,10 +422,16 @@ def build_site(base: ClaimBase, result: LintResult, options: BuildOptions,
 
     def lay_out() -> None:
         t0 = time.perf_counter()
-        data, positions, how = _graph_data(base, site, manifest["layout"], options.relayout)
-        data_files["graph/data.js"] = data
-        manifest["layout"] = positions
-        report.layout = how
+        key = fingerprint((site.ref_t, [(e.src, e.dst, e.kind) for e in base.graph.edges]))
+        if not force and not options.relayout and manifest.get("graph") == key and "graph/data.js" in manifest["data"]:
+            data_files["graph/data.js"] = b""  # same notes, names, statuses and links: same drawing
+            report.layout = "unchanged"
+        else:
+            data, positions, how = _graph_data(base, site, manifest["layout"], options.relayout)
+            data_files["graph/data.js"] = data
+            manifest["layout"] = positions
+            manifest["graph"] = key
+            report.layout = how
         timings["layout"] = time.perf_counter() - t0
 
     t = time.perf_counter()
@@ -477,7 +483,7 @@ def build_site(base: ClaimBase, result: LintResult, options: BuildOptions,
             pass
     timings["cleanup"] = time.perf_counter() - t
 
-    manifest.update({"format": FORMAT, "fingerprint": fingerprint, "pages": new_pages, "files": new_files, "data": new_data})
+    manifest.update({"format": FORMAT, "fingerprint": site_key, "pages": new_pages, "files": new_files, "data": new_data})
     atomic.write_bytes(outdir.path(MANIFEST), json.dumps(manifest, separators=(",", ":")).encode("utf-8"))
     report.seconds = time.perf_counter() - started
     return report

@@ -84,7 +84,7 @@ def _column(groups: dict[tuple[str, str], list["Ref"]], spec) -> tuple[list[tupl
     items: list[tuple[str, str, "Ref"]] = []
     total = 0
     for key, label in spec:
-        refs = sorted(groups.get(key, ()), key=lambda r: r.name.casefold())
+        refs = groups.get(key, ())
         total += len(refs)
         for ref in refs:
             if len(items) < PER_COLUMN:
@@ -93,7 +93,8 @@ def _column(groups: dict[tuple[str, str], list["Ref"]], spec) -> tuple[list[tupl
 
 
 def neighbourhood(centre: "Ref", groups: dict[tuple[str, str], list["Ref"]]) -> Neighbourhood:
-    """Lay out the note `centre` and its neighbours grouped by (edge kind, direction)."""
+    """Lay out the note `centre` and its neighbours grouped by (edge kind, direction), each group
+    already in the order to show."""
     left, more_left = _column(groups, LEFT)
     right, more_right = _column(groups, RIGHT)
     rows = max(len(left) + (1 if more_left else 0), len(right) + (1 if more_right else 0), 1)

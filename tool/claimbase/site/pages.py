@@ -407,6 +407,7 @@ class Site:
             for i, (note, slug) in enumerate(zip(self.notes, self.slugs))
         ]
         self.ref_t = [(r.href, r.name, r.type, r.status) for r in self.refs]
+        self.sort_key = [r.name.casefold() for r in self.refs]
         # one number per note standing for how it is shown elsewhere (page, name, type, status)
         self.ref_h = [xxhash.xxh3_64_intdigest(marshal.dumps(t, 2)) for t in self.ref_t]
         self.nodes = {r.href: i for i, r in enumerate(self.refs)}
@@ -421,37 +422,58 @@ class Site:
         for u in self.graph.unresolved:
             self.unresolved_by_owner.setdefault(u.owner, []).append(u)
         self.domains = self._domains()
+        self._edge_out: list[tuple[str, int]] | None = None
         self.specs = self._specs()
 
     # ---- fingerprints: what each page shows, as plain data
     def note_inputs(self, i: int) -> tuple[Any, ...]:
+        """Everything the page of note `i` shows, as plain data (its content hash stands for the
+        text; other notes appear as the number standing for how they are shown)."""
         note = self.notes[i]
         labels = self.labels
-        edges = self.graph.edges
-        ref_t, ref_h = self.ref_t, self.ref_h
-        out_n = tuple((edges[e].kind, ref_h[edges[e].dst]) for e in self.graph.out_edges[i])
-        in_n = tuple((edges[e].kind, ref_h[edges[e].src]) for e in self.graph.in_edges[i])
-        args: tuple[Any, ...] = ()
-        if note.arguable:
-            args = tuple(
-                (a.sign, a.kind, a.value, a.circular, tuple(ref_h[s] if s != NO_SOURCE else None for s in a.sources))
-                for a in (labels.arguments[k] for k in labels.by_target[i])
-            )
-        findings = tuple((f.severity, f.code, f.rule, f.line, f.col, f.message) for f in self.findings.get(note.path, ()))
-        problems = tuple((u.link.line, u.link.col, u.reason) for u in self.unresolved_by_owner.get(i, ()))
+        graph = self.graph
+        if self._edge_out is None:
+            self._prepare_inputs()
         extra: tuple[Any, ...] = ()
         if note.type == "experiment":
+            edges, ref_h = graph.edges, self.ref_h
             extra = tuple(
-                (self.notes[edges[e].src].digest, tuple(ref_h[edges[k].dst] for k in self.graph.out_edges[edges[e].src]))
-                for e in self.graph.in_edges[i] if edges[e].kind == GENERATED_BY
+                (self.notes[edges[e].src].digest, tuple(ref_h[edges[k].dst] for k in graph.out_edges[edges[e].src]))
+                for e in graph.in_edges[i] if edges[e].kind == GENERATED_BY
             )
         elif note.type == "evidence":
+            edges = graph.edges
             extra = (
-                tuple(self.notes[edges[e].dst].digest for e in self.graph.out_edges[i] if edges[e].kind == GENERATED_BY),
+                tuple(self.notes[edges[e].dst].digest for e in graph.out_edges[i] if edges[e].kind == GENERATED_BY),
                 tuple((p.rel, p.caption) for p in _plots(self.base.root, note)),
             )
-        return (KEY_FORMAT, note.path, note.digest, note.readable, ref_t[i], labels.state[i], labels.pro[i],
-                labels.con[i], labels.strength[i], args, out_n, in_n, findings, problems, extra)
+        return (
+            KEY_FORMAT, note.path, note.digest, note.readable, self.ref_t[i], labels.state[i], labels.pro[i],
+            labels.con[i], labels.strength[i],
+            tuple(map(self._arg_h.__getitem__, labels.by_target[i])) if note.arguable else (),
+            tuple(map(self._edge_out.__getitem__, graph.out_edges[i])),
+            tuple(map(self._edge_in.__getitem__, graph.in_edges[i])),
+            self._finding_t.get(note.path, ()), self._problem_t.get(i, ()), extra,
+        )
+
+    def _prepare_inputs(self) -> None:
+        """Per edge, argument, finding and broken link, the plain data pages fingerprint (made once,
+        looked up by every page that shows it)."""
+        ref_h = self.ref_h
+        self._edge_out = [(e.kind, ref_h[e.dst]) for e in self.graph.edges]
+        self._edge_in = [(e.kind, ref_h[e.src]) for e in self.graph.edges]
+        self._arg_h = [
+            (a.sign, a.kind, a.value, a.circular, tuple(ref_h[s] if s != NO_SOURCE else None for s in a.sources))
+            for a in self.labels.arguments
+        ]
+        findings: dict[str, list[tuple[Any, ...]]] = {}
+        for f in self.result.findings:
+            findings.setdefault(f.path, []).append((f.severity, f.code, f.rule, f.line, f.col, f.message))
+        self._finding_t = {k: tuple(v) for k, v in findings.items()}
+        problems: dict[int, list[tuple[Any, ...]]] = {}
+        for u in self.graph.unresolved:
+            problems.setdefault(u.owner, []).append((u.link.line, u.link.col, u.reason))
+        self._problem_t = {k: tuple(v) for k, v in problems.items()}
 
     def _claim_t(self) -> list[tuple[Any, ...]]:
         counts = Counter(f.path for f in self.result.findings)
@@ -617,22 +639,24 @@ class Site:
             args_for.sort(key=order)
             args_against.sort(key=order)
         grouped: dict[tuple[str, str], dict[int, None]] = {}
+        edges = self.graph.edges
         for e in self.graph.out_edges[i]:
-            edge = self.graph.edges[e]
+            edge = edges[e]
             grouped.setdefault((edge.kind, "out"), {})[edge.dst] = None
         for e in self.graph.in_edges[i]:
-            edge = self.graph.edges[e]
-            grouped.setdefault((edge.kind, "in"), {})[edge.src] = None
+            edge = edges[e]
+            if edge.src != i:
+                grouped.setdefault((edge.kind, "in"), {})[edge.src] = None
+        refs_of = self.refs
+        sort_key = self.sort_key.__getitem__
+        ordered = {key: [refs_of[j] for j in sorted(members, key=sort_key)] for key, members in grouped.items()}
         relations: list[Relation] = []
         for key, label in RELATIONS:
-            members = grouped.get(key)
-            if not members or (arguable and key in _ARGUED):
-                continue
-            refs = sorted((self.refs[j] for j in members if j != i or key[1] == "out"), key=lambda r: r.name.casefold())
-            if not refs:
+            refs = ordered.get(key)
+            if not refs or (arguable and key in _ARGUED):
                 continue
             relations.append(Relation(label, refs[:MAX_LISTED], max(0, len(refs) - MAX_LISTED)))
-        hood = neighbourhood(self.refs[i], {k: [self.refs[j] for j in v if j != i] for k, v in grouped.items()})
+        hood = neighbourhood(refs_of[i], ordered)
         title = _plain_title(note.title) or note.name
         status = labels.status[i]
         conf = note.confidence or (str(meta.get("confidence")) if meta.get("confidence") is not None else "")
