@@ -10,7 +10,7 @@
   var root = document.body.getAttribute("data-root") || "";
   var ctx = canvas.getContext("2d");
   var n = G.x.length;
-  var WORLD = 10000, CELL = 200, CELLS = WORLD / CELL + 1;
+  var WORLD = 10000, CELL = 200, CELLS = WORLD / CELL + 1, LABELS_BELOW = 150;
   var view = { s: 1, x: 0, y: 0 };
   var selected = -1, hovered = -1;
   var showEdges = false;
@@ -107,6 +107,16 @@
       });
       ctx.fill();
     });
+    var visible = [];
+    Object.keys(batches).forEach(function (col) { visible.push.apply(visible, batches[col]); });
+    if (visible.length <= LABELS_BELOW) {  // zoomed in far enough: name the dots
+      ctx.fillStyle = palette.fg;
+      ctx.font = "12px system-ui, sans-serif";
+      visible.forEach(function (i) {
+        var name = G.names[i];
+        ctx.fillText(name.length > 40 ? name.slice(0, 39) + "…" : name, sx(i) + radius(i) + 3, sy(i) + 4);
+      });
+    }
     [selected, hovered].forEach(function (i) {
       if (i < 0) return;
       ctx.strokeStyle = palette.fg;

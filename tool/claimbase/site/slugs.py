@@ -6,7 +6,7 @@ every file system accepts.  Notes whose slugs would coincide all get a short has
 appended, so that a page name never depends on the order in which notes were read.  Copied files get
 a name derived from their path in the base, with a hash of that path, so that they too are unique.
 
-Whatever name is computed, `inside()` checks the final path against the output folder before
+Whatever name is computed, `OutDir.path()` checks the final path against the output folder before
 anything is written there.
 """
 
@@ -81,12 +81,6 @@ def file_name(rel_path: str) -> str:
     ext = _NON_SLUG.sub("", ext.lower())[:10]
     slug = slugify(stem, 60) or "file"
     return f"files/{short_hash(rel_path, 12)}-{slug}" + (f".{ext}" if ext else "")
-
-
-def inside(out_dir: Path, rel: str) -> Path:
-    """`out_dir / rel`, after checking that it stays inside `out_dir` (also through symbolic links
-    already present there).  Raises UnsafePath otherwise."""
-    return OutDir(out_dir).path(rel)
 
 
 class OutDir:
