@@ -16,6 +16,16 @@ from claimbase.lab.fisher import (
 )
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Tiny models gain nothing from intra-op threads, and on a loaded 2-core machine waiting at
+    the threads' barriers can make these many small steps a hundred times slower."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
 class SoftmaxRegression(nn.Module):
     """π(a|x) = softmax(W x + b), with a value head the policy does not depend on."""
 
@@ -182,3 +192,12 @@ def test_fisher_overlap_is_a_bhattacharyya_coefficient():
     expected = (0.25 * 0.25) ** 0.5 + (0.75 * 0.25) ** 0.5
     assert fisher_overlap(f, h) == pytest.approx(expected)
     assert fisher_overlap(h, f) == pytest.approx(expected)
+
+
+def test_fisher_overlap_equals_one_minus_the_halved_frechet_distance():
+    g = torch.Generator().manual_seed(4)
+    f = {"w": torch.rand(30, generator=g, dtype=torch.float64)}
+    h = {"w": torch.rand(30, generator=g, dtype=torch.float64)}
+    fn, hn = f["w"] / f["w"].sum(), h["w"] / h["w"].sum()
+    frechet_squared = 0.5 * float((fn.sqrt() - hn.sqrt()).pow(2).sum())
+    assert fisher_overlap(f, h) == pytest.approx(1 - frechet_squared)

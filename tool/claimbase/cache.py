@@ -22,10 +22,10 @@ FORMAT = 2
 
 # Notes are stored as nested tuples with `marshal`: loading 10,000 pickled dataclasses takes ~0.7 s,
 # the same data as tuples ~0.1 s.
-def _pack(note: Note) -> tuple[Any, ...]:
+def pack(note: Note) -> tuple[Any, ...]:
     return (
         note.path, note.name, note.type, note.meta, note.key_lines,
-        [(l.target, l.key, l.line, l.col, l.kind, l.field, l.heading, l.alias, l.reverse, l.weight, l.end_col) for l in note.links],
+        [tuple(link) for link in note.links],
         [(h.level, h.text, h.line) for h in note.headings],
         [(p.rule, p.message, p.line, p.col, p.end_col) for p in note.problems if p.fix is None],
         [(s.rules, s.line, s.at) for s in note.suppressions],
@@ -33,10 +33,13 @@ def _pack(note: Note) -> tuple[Any, ...]:
     )
 
 
-def _unpack(t: tuple[Any, ...]) -> Note:
+_make_link = Link._make
+
+
+def unpack(t: tuple[Any, ...]) -> Note:
     return Note(
         t[0], t[1], t[2], t[3], t[4],
-        [Link(*x) for x in t[5]],
+        list(map(_make_link, t[5])),
         [Heading(*x) for x in t[6]],
         [Problem(*x) for x in t[7]],
         [Suppression(*x) for x in t[8]],
@@ -64,20 +67,20 @@ class ParseCache:
     def get(self, rel: str, size: int, mtime_ns: int) -> Note | None:
         hit = self.entries.get(rel)
         if hit is not None and hit[0] == size and hit[1] == mtime_ns:
-            return _unpack(hit[2])
+            return unpack(hit[2])
         return None
 
     def get_by_digest(self, rel: str, digest: str) -> Note | None:
         hit = self.entries.get(rel)
         if hit is not None and hit[2][13] == digest:
-            return _unpack(hit[2])
+            return unpack(hit[2])
         return None
 
     def put(self, rel: str, size: int, mtime_ns: int, note: Note) -> None:
-        try:
-            packed = _pack(note)
-            marshal.dumps(packed)  # values YAML can produce that marshal cannot store are not cached
-        except ValueError:
+        self.put_packed(rel, size, mtime_ns, pack(note))
+
+    def put_packed(self, rel: str, size: int, mtime_ns: int, packed: tuple[Any, ...]) -> None:
+        if self.path is None:
             return
         self.entries[rel] = (size, mtime_ns, packed)
         self.dirty = True
@@ -92,7 +95,15 @@ class ParseCache:
     def save(self) -> None:
         if self.path is None or not self.dirty:
             return
-        data = marshal.dumps({"format": FORMAT, "version": __version__, "entries": self.entries})
+        try:
+            data = marshal.dumps({"format": FORMAT, "version": __version__, "entries": self.entries})
+        except ValueError:  # a value marshal cannot store (YAML can build exotic ones): skip those notes
+            for rel in list(self.entries):
+                try:
+                    marshal.dumps(self.entries[rel])
+                except ValueError:
+                    del self.entries[rel]
+            data = marshal.dumps({"format": FORMAT, "version": __version__, "entries": self.entries})
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             gitignore = self.path.parent / ".gitignore"

@@ -157,17 +157,12 @@ def _load(text: str) -> Any:
 
 def _salvage(fm: Frontmatter, keys: list[tuple[str, int, int]], first_error: _Unreadable) -> None:
     """Read the frontmatter one top-level key at a time, keeping every key that parses."""
+    whole = Problem(
+        "invalid-frontmatter", f"YAML error: {first_error.message}", fm.first_line + first_error.line, first_error.col + 1
+    )
     if not keys:
-        fm.problems.append(
-            Problem(
-                "invalid-frontmatter",
-                f"YAML error: {first_error.message}",
-                fm.first_line + first_error.line,
-                first_error.col + 1,
-            )
-        )
+        fm.problems.append(whole)
         return
-    # Anything before the first key belongs to no key; report it if it is the culprit.
     bounds = [offset for _, _, offset in keys] + [len(fm.text)]
     meta: dict[str, Any] = {}
     reported = False
@@ -188,55 +183,50 @@ def _salvage(fm: Frontmatter, keys: list[tuple[str, int, int]], first_error: _Un
             continue
         if isinstance(value, dict):
             meta.update(value)
-    if not reported:
-        fm.problems.append(
-            Problem(
-                "invalid-frontmatter",
-                f"YAML error: {first_error.message}",
-                fm.first_line + first_error.line,
-                first_error.col + 1,
-            )
-        )
+    if not reported:  # the culprit is outside every key's chunk, e.g. before the first key
+        fm.problems.append(whole)
     fm.meta = _checked(meta, fm)
 
 
 def _checked(data: dict, fm: Frontmatter) -> dict[str, Any]:
-    """Keys as strings; values whose alias expansion is unbounded are dropped with a problem."""
+    """Keys as strings; values that are nested too deeply or expand through aliases beyond a bound
+    are dropped with a problem."""
     clean: dict[str, Any] = {}
-    guard = "&" in fm.text and "*" in fm.text
     for k, v in data.items():
         name = str(k) if not isinstance(k, str) else k
-        if guard and _expanded_size(v, MAX_NODES) > MAX_NODES:
-            fm.problems.append(
-                Problem(
-                    "invalid-frontmatter",
-                    f"'{name}' expands through YAML aliases to more than {MAX_NODES:,} values "
-                    "(an alias bomb?); the field is ignored",
-                    fm.key_lines.get(name, fm.first_line),
-                    1,
+        if isinstance(v, (list, dict)):
+            trouble = _too_big(v)
+            if trouble:
+                fm.problems.append(
+                    Problem("invalid-frontmatter", f"'{name}' {trouble}; the field is ignored", fm.key_lines.get(name, fm.first_line), 1)
                 )
-            )
-            continue
+                continue
         clean[name] = v
     return clean
 
 
-def _expanded_size(value: Any, budget: int) -> int:
-    """Size of `value` with shared references counted every time they occur; stops past budget.
-    Self-referencing structures count as over budget."""
+MAX_DEPTH = 100
+
+
+def _too_big(value: Any) -> str | None:
+    """Why `value` is unsafe to walk (alias bomb, self-reference, deep nesting), or None.
+
+    Shared references are counted every time they occur, as any consumer walking the value would."""
     count = 0
     stack = [(value, 0)]
     while stack:
         item, depth = stack.pop()
         count += 1
-        if count > budget or depth > 200:
-            return budget + 1
+        if count > MAX_NODES:
+            return f"expands through YAML aliases to more than {MAX_NODES:,} values (an alias bomb, or a self-reference)"
+        if depth > MAX_DEPTH:
+            return f"is nested more than {MAX_DEPTH} levels deep"
         if isinstance(item, dict):
             stack.extend((v, depth + 1) for v in item.values())
             count += len(item)
         elif isinstance(item, list):
             stack.extend((v, depth + 1) for v in item)
-    return count
+    return None
 
 
 def _kind(data: Any) -> str:

@@ -9,7 +9,7 @@ the site and ad-hoc analysis.  (Importing networkx alone costs ~0.25 s, half the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import names
 from .model import DEPENDS_ON, Link, Note
@@ -18,8 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx
 
 
-@dataclass(slots=True)
-class Edge:
+class Edge(NamedTuple):
     src: int
     dst: int
     kind: str
@@ -121,26 +120,31 @@ def build(notes: list[Note]) -> Graph:
                     g.by_alias.setdefault(names.key(alias), []).append(i)
 
     lookup_cache: dict[str, list[int] | str] = {}
+    edges = g.edges
+    unresolved = g.unresolved
+    lookup = g._lookup
     for i, note in enumerate(notes):
         for link in note.links:
             hit = lookup_cache.get(link.key)
             if hit is None:
-                hit = g._lookup(link.target)
-                lookup_cache[link.key] = hit
-            if isinstance(hit, str):
-                g.unresolved.append(Unresolved(i, link, hit))
+                hit = lookup_cache[link.key] = lookup(link.target)
+            if hit.__class__ is str:
+                unresolved.append(Unresolved(i, link, hit))  # type: ignore[arg-type]
                 continue
             if len(hit) > 1:
-                g.unresolved.append(Unresolved(i, link, "ambiguous", tuple(hit)))
+                unresolved.append(Unresolved(i, link, "ambiguous", tuple(hit)))
                 continue
             j = hit[0]
             if link.heading and notes[j].readable and not _has_heading(notes[j], link.heading):
-                g.unresolved.append(Unresolved(i, link, "heading", (j,)))
-            src, dst = (j, i) if link.reverse else (i, j)
-            g.edges.append(Edge(src, dst, link.kind, link, i))
-    for e, edge in enumerate(g.edges):
-        g.out_edges[edge.src].append(e)
-        g.in_edges[edge.dst].append(e)
+                unresolved.append(Unresolved(i, link, "heading", (j,)))
+            if link.reverse:
+                edges.append(Edge(j, i, link.kind, link, i))
+            else:
+                edges.append(Edge(i, j, link.kind, link, i))
+    out_edges, in_edges = g.out_edges, g.in_edges
+    for e, edge in enumerate(edges):
+        out_edges[edge.src].append(e)
+        in_edges[edge.dst].append(e)
     return g
 
 

@@ -7,7 +7,7 @@ lines and columns are 1-based, columns count Unicode code points.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 # Edge kinds a link can carry.  The force each has in the argument is decided in semantics.py.
 DEPENDS_ON = "depends_on"
@@ -28,13 +28,13 @@ CONFIDENCE_LEVELS = ("speculative", "experimental", "likely", "proven")
 ARGUABLE_TYPES = frozenset({"claim", "position", "belief", "conviction"})
 
 
-@dataclass(slots=True)
-class Link:
+class Link(NamedTuple):
     """One reference from a note to another, as written.
 
     `target` is the name or base-relative path with alias and heading removed; `key` is its lookup
     form (NFC, case-folded).  `reverse` marks fields such as `challenged_by` where the edge runs
-    from the linked note to this one.
+    from the linked note to this one.  (A named tuple: a 10,000-note base has ~90,000 links, and
+    tuples are built from the parse cache several times faster than dataclass instances.)
     """
 
     target: str

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict
 from pathlib import Path
 
 import xxhash
@@ -82,11 +81,14 @@ def save(config: Config, key: str, result, extra_files: list[str]) -> None:
     path = _path(config)
     if path is None:
         return
-    findings = []
-    for f in result.findings:
-        d = asdict(f)
-        d["related"] = [list(r) for r in f.related]
-        findings.append(d)
+    findings = [
+        {
+            "rule": f.rule, "code": f.code, "severity": f.severity, "path": f.path, "line": f.line, "col": f.col,
+            "message": f.message, "end_col": f.end_col, "related": [list(r) for r in f.related],
+            "fix": None if f.fix is None else {"line": f.fix.line, "col": f.fix.col, "old": f.fix.old, "new": f.fix.new, "description": f.fix.description},
+        }
+        for f in result.findings
+    ]
     doc = {
         "key": key,
         "extra": [[p, _stat_key(p)] for p in sorted(set(extra_files))],

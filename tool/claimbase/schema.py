@@ -18,12 +18,16 @@ from .model import CONFIDENCE_LEVELS, Problem
 VERDICTS = ("supports", "challenges", "inconclusive")
 EVIDENCE_STATUS = ("current", "superseded", "retracted", "invalidated")
 DIRECTIONS = ("greater", "less")
+# How a prediction is decided (see stats.decide): the one-sided (1 - alpha) bootstrap bound of the
+# mean over seeds, by this bootstrap method, confirmed by a one-sample t-test.
+STATISTICS = {"bootstrap-bca": "bca", "bootstrap-percentile": "percentile"}
+PROFILE_KEYS = ("params", "seeds", "timeout")
 
 
 @dataclass(frozen=True)
 class Spec:
     """What one field may hold.  `kind` is one of: text, string, enum, date, links, year, url,
-    bool, number, mapping, list, verdicts, tests, job."""
+    bool, number, mapping, list, verdicts, tests, job, profiles, run, metrics."""
 
     kind: str
     doc: str
@@ -74,14 +78,14 @@ SPECS: dict[str, dict[str, Spec]] = {
         "domain": Spec("string", "The domain it belongs to."),
         "job": Spec("job", "The job: entry point, parameters, seeds, upstream experiments."),
         "tests": Spec("tests", "The claims it tests, each with a prediction stated before the run."),
-        "profiles": Spec("mapping", "Named parameter/seed overrides (smoke, standard, extended)."),
+        "profiles": Spec("profiles", "Named parameter/seed overrides (smoke, standard, extended)."),
     },
     "evidence": {
         "description": Spec("text", "What the result is."),
         "verdicts": Spec("verdicts", "Per tested claim: supports, challenges or inconclusive."),
         "experiment": Spec("links", "The experiment whose run produced this evidence."),
-        "run": Spec("mapping", "The run that produced it: key, profile, times, host, executor."),
-        "metrics": Spec("mapping", "Metric values with their intervals."),
+        "run": Spec("run", "The run that produced it: key, profile, times, host, executor, versions."),
+        "metrics": Spec("metrics", "Metric values with their intervals and per-seed values."),
         "status": Spec("enum", "Whether the evidence still counts.", EVIDENCE_STATUS),
         "superseded_by": Spec("links", "Newer evidence that replaces this one."),
         "smoke": Spec("bool", "A plumbing run: never counts in the argument."),
@@ -190,6 +194,12 @@ def _check(spec: Spec, value: Any) -> str | None:
         return _check_tests(value)
     if kind == "job":
         return _check_job(value)
+    if kind == "profiles":
+        return _check_profiles(value)
+    if kind == "run":
+        return _check_run(value)
+    if kind == "metrics":
+        return _check_metrics(value)
     return None
 
 
@@ -231,6 +241,35 @@ def _check_tests(value: Any) -> str | None:
             return f"entry {i}: the prediction needs a 'metric'"
         if prediction.get("direction") not in DIRECTIONS:
             return f"entry {i}: the prediction's 'direction' must be one of {', '.join(DIRECTIONS)}"
+        sesoi = prediction.get("sesoi", 0)
+        if not _is_number(sesoi) or sesoi < 0:
+            return f"entry {i}: the prediction's 'sesoi' must be a number >= 0, found {sesoi!r}"
+        alpha = prediction.get("alpha", 0.05)
+        if not _is_number(alpha) or not 0 < alpha < 0.5:
+            return f"entry {i}: the prediction's 'alpha' must lie between 0 and 0.5, found {alpha!r}"
+        statistic = prediction.get("statistic", "bootstrap-bca")
+        if statistic not in STATISTICS:
+            return f"entry {i}: the prediction's 'statistic' is {statistic!r}; expected one of {', '.join(STATISTICS)}"
+        if "baseline" in prediction and not isinstance(prediction["baseline"], str):
+            return f"entry {i}: the prediction's 'baseline' must name a metric"
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_seeds_timeout(value: dict, where: str) -> str | None:
+    seeds = value.get("seeds")
+    if seeds is not None and (
+        not isinstance(seeds, list) or not seeds or not all(isinstance(s, int) and not isinstance(s, bool) for s in seeds)
+    ):
+        return f"{where}'seeds' should be a non-empty list of integers"
+    timeout = value.get("timeout")
+    if timeout is not None and (not _is_number(timeout) or timeout <= 0):
+        return f"{where}'timeout' should be a positive number of seconds, found {timeout!r}"
+    if "params" in value and not isinstance(value["params"], dict):
+        return f"{where}'params' should be a mapping"
     return None
 
 
@@ -240,11 +279,56 @@ def _check_job(value: Any) -> str | None:
     run = value.get("run")
     if not isinstance(run, str) or not _ENTRY.match(run):
         return f"needs 'run' as 'package.module:function', found {run!r}"
-    seeds = value.get("seeds")
-    if seeds is not None and (not isinstance(seeds, list) or not all(isinstance(s, int) and not isinstance(s, bool) for s in seeds)):
+    problem = _check_seeds_timeout(value, "")
+    if problem:
+        return problem
+    needs = value.get("needs")
+    if needs is not None and not isinstance(needs, str) and (
+        not isinstance(needs, list) or not all(isinstance(n, str) for n in needs)
+    ):
+        return "'needs' should be a list of [[experiment]] links"
+    return None
+
+
+def _check_profiles(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return "should be a mapping of profile name -> {params, seeds, timeout}"
+    for name, profile in value.items():
+        if not isinstance(profile, dict):
+            return f"profile '{name}' should be a mapping with params, seeds or timeout"
+        unknown = [k for k in profile if k not in PROFILE_KEYS]
+        if unknown:
+            return f"profile '{name}' has unknown key '{unknown[0]}'; a profile may set {', '.join(PROFILE_KEYS)}"
+        problem = _check_seeds_timeout(profile, f"profile '{name}': ")
+        if problem:
+            return problem
+    return None
+
+
+def _check_run(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return f"should be a mapping (key, profile, started, finished, ...), found {_describe(value)}"
+    if "key" in value and not isinstance(value["key"], str):
+        return f"'key' should be the run key as text, found {_describe(value['key'])}"
+    for name in ("params", "versions"):
+        if name in value and not isinstance(value[name], dict):
+            return f"'{name}' should be a mapping"
+    if "seeds" in value and not (isinstance(value["seeds"], list) and all(_is_number(s) for s in value["seeds"])):
         return "'seeds' should be a list of integers"
-    if "params" in value and not isinstance(value["params"], dict):
-        return "'params' should be a mapping"
+    return None
+
+
+def _check_metrics(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return f"should be a mapping of metric -> value or {{mean, ci, values}}, found {_describe(value)}"
+    for name, entry in value.items():
+        if _is_number(entry):
+            continue
+        if not isinstance(entry, dict):
+            return f"metric '{name}' should be a number or a mapping {{mean, ci, values}}"
+        ci = entry.get("ci")
+        if ci is not None and not (isinstance(ci, list) and len(ci) == 2 and all(c is None or _is_number(c) for c in ci)):
+            return f"metric '{name}': 'ci' should be [low, high]"
     return None
 
 
@@ -330,7 +414,9 @@ def _json_kind(spec: Spec) -> dict[str, Any]:
                             "metric": {"type": "string"},
                             "direction": {"enum": list(DIRECTIONS)},
                             "sesoi": {"type": "number", "minimum": 0},
-                            "statistic": {"type": "string"},
+                            "alpha": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 0.5},
+                            "statistic": {"enum": list(STATISTICS)},
+                            "baseline": {"type": "string"},
                         },
                     },
                 },
@@ -343,9 +429,35 @@ def _json_kind(spec: Spec) -> dict[str, Any]:
             "properties": {
                 "run": {"type": "string", "pattern": _ENTRY.pattern},
                 "params": {"type": "object"},
-                "seeds": {"type": "array", "items": {"type": "integer"}},
+                "seeds": {"type": "array", "minItems": 1, "items": {"type": "integer"}},
                 "needs": dict(_LINK_LIST),
-                "timeout": {"type": "number", "minimum": 0},
+                "timeout": {"type": "number", "exclusiveMinimum": 0},
             },
         }
+    if kind == "profiles":
+        return {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "params": {"type": "object"},
+                    "seeds": {"type": "array", "minItems": 1, "items": {"type": "integer"}},
+                    "timeout": {"type": "number", "exclusiveMinimum": 0},
+                },
+            },
+        }
+    if kind == "run":
+        return {
+            "type": "object",
+            "properties": {
+                "key": {"type": "string"},
+                "profile": {"type": "string"},
+                "params": {"type": "object"},
+                "seeds": {"type": "array", "items": {"type": "integer"}},
+                "versions": {"type": "object"},
+            },
+        }
+    if kind == "metrics":
+        return {"type": "object", "additionalProperties": {"anyOf": [{"type": "number"}, {"type": "object"}]}}
     return {"type": "object"}

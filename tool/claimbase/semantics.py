@@ -42,7 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .graph import Graph, missing_premises
-from .model import CHALLENGES, CITES, DEPENDS_ON, REVISES, SUPPORTS, Note
+from .model import ARGUABLE_TYPES, CHALLENGES, CITES, DEPENDS_ON, REVISES, SUPPORTS, Note
 
 UNDECIDED, IN, OUT = 0, 1, 2
 
@@ -127,9 +127,20 @@ def base_state(note: Note, revised: bool) -> tuple[int, float]:
     return IN, SOURCE_WEIGHT  # entities, musings, maps, unknown types: weak backing at most
 
 
-def label(graph: Graph) -> Labelling:
+def label(graph: Graph, fixed: dict[int, tuple[int, float]] | None = None) -> Labelling:
+    """Label every note of `graph`.
+
+    `fixed` maps notes to a (state, strength) held fixed instead of computed: the hook behind
+    `claims impact`, which asks what changes when one claim is taken to stand or to fall.  A fixed
+    note is treated like evidence: decided from the start, and no argument about it is evaluated.
+    A note fixed as UNDECIDED stays undecided, and so does every argument resting on it.
+    """
+    fixed = fixed or {}
     notes = graph.notes
     n = len(notes)
+    arguable = [note.type in ARGUABLE_TYPES for note in notes]
+    # the notes whose arguments are evaluated: the arguable ones not held fixed
+    argued = [a and i not in fixed for i, a in enumerate(arguable)] if fixed else arguable
     state = [UNDECIDED] * n
     strength = [0.0] * n
     args: list[Argument] = []
@@ -142,6 +153,15 @@ def label(graph: Graph) -> Labelling:
     for edge in graph.edges:
         if edge.kind == REVISES and edge.src != edge.dst:
             revised[edge.dst] = True
+
+    def add_single(target: int, sign: int, kind: str, source: int, cap: float) -> None:
+        a = len(args)
+        arg = Argument(target, sign, kind, (source,), cap)
+        arg.pending = 1
+        args.append(arg)
+        by_target[target].append(a)
+        pending[target] += 1
+        by_source[source].append(a)
 
     def add(target: int, sign: int, kind: str, sources: tuple[int, ...], cap: float) -> None:
         a = len(args)
@@ -163,17 +183,17 @@ def label(graph: Graph) -> Labelling:
     for edge in graph.edges:
         kind = edge.kind
         if kind == SUPPORTS or kind == CHALLENGES:
-            if notes[edge.dst].arguable:
+            if argued[edge.dst]:
                 w = edge.link.weight
-                add(edge.dst, PRO if kind == SUPPORTS else CON, kind, (edge.src,), 1.0 if w is None else w)
+                add_single(edge.dst, PRO if kind == SUPPORTS else CON, kind, edge.src, 1.0 if w is None else w)
         elif kind == CITES:
-            if notes[edge.src].arguable:
-                add(edge.src, PRO, CITES, (edge.dst,), SOURCE_WEIGHT)
-        elif kind == DEPENDS_ON and notes[edge.src].arguable:
+            if argued[edge.src]:
+                add_single(edge.src, PRO, CITES, edge.dst, SOURCE_WEIGHT)
+        elif kind == DEPENDS_ON and argued[edge.src]:
             premises.setdefault(edge.src, []).append(edge.dst)
 
     for i, note in enumerate(notes):
-        if not note.arguable:
+        if not argued[i]:
             continue
         deps = premises.get(i)
         if deps or i in missing:
@@ -190,14 +210,7 @@ def label(graph: Graph) -> Labelling:
     queue: list[int] = []
 
     def settle(v: int) -> None:
-        p = k = 0.0
-        for a in by_target[v]:
-            value = args[a].value or 0.0
-            if args[a].sign == PRO:
-                p = max(p, value)
-            else:
-                k = max(k, value)
-        pro[v], con[v] = p, k
+        p, k = pro[v], con[v] = _strongest(args, by_target[v])
         if p > k:
             state[v], strength[v] = IN, p
         else:
@@ -235,32 +248,29 @@ def label(graph: Graph) -> Labelling:
                     settle(t)
 
     for i, note in enumerate(notes):
-        if not note.arguable:
+        if i in fixed:
+            state[i], strength[i] = fixed[i]
+            if state[i] != UNDECIDED:
+                queue.append(i)
+        elif not arguable[i]:
             state[i], strength[i] = base_state(note, revised[i])
             queue.append(i)
-    for i, note in enumerate(notes):
-        if note.arguable and pending[i] == 0:
+        elif pending[i] == 0:
             settle(i)
     drain()
 
     cycle_broken = [False] * n
     if UNDECIDED in state:
-        _settle_support_cycles(notes, state, strength, args, by_target, pending, cycle_broken, pro, con, queue, drain)
+        held = {i for i, (fixed_state, _) in fixed.items() if fixed_state == UNDECIDED}
+        _settle_support_cycles(notes, state, strength, args, by_target, pending, cycle_broken, pro, con, queue, drain, held)
 
     status = [""] * n
-    for i, note in enumerate(notes):
-        if not note.arguable:
+    for i in range(n):
+        if not arguable[i]:
             status[i] = "in" if state[i] == IN else "out"
             continue
         if state[i] == UNDECIDED:
-            p = k = 0.0
-            for a in by_target[i]:
-                value = args[a].value or 0.0
-                if args[a].sign == PRO:
-                    p = max(p, value)
-                else:
-                    k = max(k, value)
-            pro[i], con[i] = p, k
+            pro[i], con[i] = _strongest(args, by_target[i])  # over the arguments decided so far
             status[i] = CONTESTED
         elif state[i] == IN:
             status[i] = SUPPORTED
@@ -270,7 +280,7 @@ def label(graph: Graph) -> Labelling:
             status[i] = CONTESTED
         else:
             status[i] = UNSUPPORTED
-    for i, note in enumerate(notes):
+    for i in range(n):
         if status[i] != UNSUPPORTED:
             continue
         undermined = False
@@ -283,8 +293,23 @@ def label(graph: Graph) -> Labelling:
             status[i] = UNDERMINED
         elif circular:
             status[i] = CIRCULAR
-    _propagate_circular(status, args, by_target, notes)
+    if CIRCULAR in status:
+        _propagate_circular(status, args, by_target, notes)
     return Labelling(state, strength, pro, con, status, args, by_target, cycle_broken)
+
+
+def _strongest(args: list[Argument], ids: list[int]) -> tuple[float, float]:
+    """(P, K): the weights of the strongest decided pro and con arguments among `ids`."""
+    p = k = 0.0
+    for a in ids:
+        arg = args[a]
+        value = arg.value or 0.0
+        if arg.sign == PRO:
+            if value > p:
+                p = value
+        elif value > k:
+            k = value
+    return p, k
 
 
 def _propagate_circular(status: list[str], args: list[Argument], by_target: list[list[int]], notes: list[Note]) -> None:
@@ -301,8 +326,9 @@ def _propagate_circular(status: list[str], args: list[Argument], by_target: list
                 changed = True
 
 
-def _settle_support_cycles(notes, state, strength, args, by_target, pending, cycle_broken, pro, con, queue, drain) -> None:
-    """Settle the undecided support cycles, sources first; see the module docstring."""
+def _settle_support_cycles(notes, state, strength, args, by_target, pending, cycle_broken, pro, con, queue, drain, held=frozenset()) -> None:
+    """Settle the undecided support cycles, sources first; see the module docstring.  Notes in
+    `held` are kept undecided (and so block what they feed)."""
     n = len(notes)
     # dependency edges among undecided nodes: source -> target, with the sign of the argument
     succ: dict[int, list[int]] = {}
@@ -323,7 +349,7 @@ def _settle_support_cycles(notes, state, strength, args, by_target, pending, cyc
             comp_of[v] = c
     for c, members in enumerate(order):
         live = [v for v in members if state[v] == UNDECIDED]
-        if not live:
+        if not live or any(v in held for v in live):
             continue
         blocked = False
         for v in live:
@@ -346,13 +372,7 @@ def _settle_support_cycles(notes, state, strength, args, by_target, pending, cyc
                     arg.circular = True
                     arg.value = _final_value(arg, state, strength)
             pending[v] = 0
-            p = k = 0.0
-            for a in by_target[v]:
-                if args[a].sign == PRO:
-                    p = max(p, args[a].value or 0.0)
-                else:
-                    k = max(k, args[a].value or 0.0)
-            pro[v], con[v] = p, k
+            pro[v], con[v] = _strongest(args, by_target[v])
             queue.append(v)
         drain()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-BASE_ARG_HELP = "The claim base: a folder of Markdown notes (default: [tool.claims] base, or the current folder)."
+BASE_ARG_HELP = "The claim base: a folder of Markdown notes (default: \\[tool.claims] base, or the current folder)."
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -39,8 +39,34 @@ def open_base(path: Path | None, cache_dir: Path | None = None, no_cache: bool =
         raise fail(f"{config.base}: no such folder")
     from ..base import open_base as _open
 
-    base = _open(config.base, config, use_cache=not no_cache, entries=entries)
+    with parse_progress() as progress:
+        base = _open(config.base, config, use_cache=not no_cache, entries=entries, progress=progress)
     return base, config
+
+
+class parse_progress:
+    """A progress bar on stderr while notes are parsed, only when stderr is a terminal and the
+    parse is large enough to be worth watching."""
+
+    def __enter__(self):
+        self.bar = None
+        self.task = None
+        return self.update if sys.stderr.isatty() else None
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < 2000:
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("parsing notes"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True, console=console(stderr=True))
+            self.bar.start()
+            self.task = self.bar.add_task("parse", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def display_prefix(base_root: Path) -> str:

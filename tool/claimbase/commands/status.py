@@ -43,14 +43,16 @@ def status(
     from rich.table import Table
 
     styles = {"supported": "green", "contradicted": "red", "contested": "yellow", "undermined": "magenta", "circular": "magenta"}
+    levels = [c for c in ("proven", "likely", "experimental", "speculative", "(none)") if c in by_conf]
     table = Table(title=f"{sum(counts.values())} claims in {len(base.notes)} notes ({base.root.name})")
-    table.add_column("confidence")
+    table.add_column("status")
+    for conf in levels:
+        table.add_column(conf, justify="right")
+    table.add_column("all", justify="right", style="bold")
     for s in STATUSES:
-        table.add_column(s, justify="right", style=styles.get(s, ""))
-    for conf in ("proven", "likely", "experimental", "speculative", "(none)"):
-        if conf in by_conf:
-            table.add_row(conf, *(str(by_conf[conf][s] or "") for s in STATUSES))
-    table.add_row("[bold]all[/bold]", *(f"[bold]{counts[s]}[/bold]" for s in STATUSES))
+        style = styles.get(s, "")
+        label = f"[{style}]{s}[/{style}]" if style else s
+        table.add_row(label, *(str(by_conf[c][s] or "") for c in levels), str(counts[s]))
     out = console()
     out.print(table)
     for note in listed:

@@ -19,6 +19,7 @@ gradient of a batch mean shrinks the estimate by about 1/B, because the score ha
 
 A Fisher is a plain ``dict`` from parameter name (as in ``named_parameters``) to a tensor of that
 parameter's shape. Parameters the action distribution does not depend on (a value head) get zeros.
+The policy is evaluated in its current mode: call ``policy.eval()`` first if it has dropout.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def _finish(total: dict[str, Tensor], params: Mapping[str, Tensor], count: int) 
     return {name: (t / count).to(params[name].dtype) for name, t in total.items()}
 
 
-def exact_fisher(policy: nn.Module, obs: Tensor, *, chunk_size: int = 128) -> Fisher:
+def exact_fisher(policy: nn.Module, obs: Tensor, *, chunk_size: int = 64) -> Fisher:
     """Exact diagonal Fisher, Σ_a π(a|s) (∂ log π(a|s))², averaged over the rows of ``obs``.
 
     Per-state Jacobians of log π are computed ``chunk_size`` states at a time; peak memory is
@@ -95,7 +96,7 @@ def empirical_fisher(
     total = _accumulator(params)
     for o, a in zip(obs.split(chunk_size), actions.long().split(chunk_size)):
         for name, g in per_state_grad(params, o, a).items():
-            total[name] += g.to(torch.float64).pow(2).sum(0)
+            total[name] += g.pow(2).sum(0).to(torch.float64)
     return _finish(total, params, obs.shape[0])
 
 
@@ -130,7 +131,9 @@ def fisher_overlap(first: Mapping[str, Tensor], second: Mapping[str, Tensor]) ->
 
     1 when the two Fishers put their mass on the same parameters in the same proportions, 0 when
     their supports are disjoint. It ignores overall scale, so a uniformly stiffer network does not
-    look more "overlapping".
+    look more "overlapping". For diagonal Fishers it equals 1 − d² with
+    d² = ½ tr(F̂₁ + F̂₂ − 2(F̂₁F̂₂)^½) the Fréchet distance of the unit-trace Fishers; whether this
+    is exactly the overlap of Kirkpatrick et al. (2017) depends on their ½, not checked here.
     """
     if first.keys() != second.keys():
         raise ValueError("the two Fishers cover different parameters")

@@ -67,7 +67,7 @@ def orthonormal_basis(directions: Tensor) -> Tensor:
 
 
 def _project(x: Tensor, basis: Tensor) -> Tensor:
-    q = basis.to(x.dtype)
+    q = basis.to(dtype=x.dtype, device=x.device)
     return (x @ q) @ q.T
 
 
@@ -91,8 +91,8 @@ class Probe:
     ridge: float
 
     def predict(self, h: Tensor) -> Tensor:
-        """Predicted targets [B, k] for activations [B, H]."""
-        h64 = h.detach().to(torch.float64)
+        """Predicted targets [B, k] (float64, on the CPU) for activations [B, H]."""
+        h64 = h.detach().to(device="cpu", dtype=torch.float64)
         return (h64 - self.feature_mean) @ self.weights + self.target_mean
 
     def basis(self) -> Tensor:
@@ -130,8 +130,8 @@ def fit_probe(
     The returned weights are those fitted on the training rows. The null repeats the whole
     procedure (same split) with the targets shuffled across rows.
     """
-    x = activations.detach().to(torch.float64)
-    y = target.detach().to(torch.float64)
+    x = activations.detach().to(device="cpu", dtype=torch.float64)  # probes are small: fit on CPU
+    y = target.detach().to(device="cpu", dtype=torch.float64)
     if y.ndim == 1:
         y = y[:, None]
     n = x.shape[0]
@@ -254,7 +254,7 @@ def random_direction_control(
     def make_edit(h_src: Tensor) -> Edit:
         generator = torch.Generator().manual_seed(seed)
         direction = torch.randn(h_src.shape[1], generator=generator, dtype=torch.float64)
-        direction = (direction / direction.norm()).to(h_src.dtype)
+        direction = (direction / direction.norm()).to(dtype=h_src.dtype, device=h_src.device)
 
         def edit(h: Tensor) -> Tensor:
             size = _project(h_src - h, q).norm(dim=1, keepdim=True)
@@ -268,7 +268,7 @@ def random_direction_control(
 def mean_ablation_edit(basis: Tensor, mean: Tensor) -> Edit:
     """Replace the component of h along span(basis) by that of ``mean``: h − P(h − mean)."""
     q = orthonormal_basis(basis)
-    return lambda h: h - _project(h - mean.to(h.dtype), q)
+    return lambda h: h - _project(h - mean.to(dtype=h.dtype, device=h.device), q)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..findings import Finding, Fix
 
@@ -22,6 +22,7 @@ class Context:
     base: "ClaimBase"
     config: "Config"
     inputs: list[str] = field(default_factory=list)  # files outside the base that rules read
+    shared: dict[str, Any] = field(default_factory=dict)  # work several rules need, done once per lint
 
 
 @dataclass(slots=True)

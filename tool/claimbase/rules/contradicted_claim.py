@@ -1,3 +1,4 @@
+from ..impact import argument_feeds, undermined_by
 from ..semantics import CON, CONTRADICTED, PRO
 from .base import Context, Hit, claim_line, describe_source, fmt, rule, strongest
 
@@ -9,7 +10,9 @@ def check(ctx: Context):
     What it does
         Reports claims whose status is *contradicted*: the strongest con argument (K) weighs more
         than the strongest pro argument (P), e.g. an experiment's evidence challenges the claim and
-        nothing of equal weight supports it.  The message names both arguments.
+        nothing of equal weight supports it.  The message names both arguments and says how many
+        other claims the contradicted claim undermines (those that would stand if it stood;
+        `claims impact` shows them as a tree).
 
     Why it matters
         A contradicted claim still asserted is the argument's most serious defect; every claim that
@@ -25,6 +28,7 @@ def check(ctx: Context):
     """
     labels = ctx.base.labels
     notes = ctx.base.notes
+    feeds = None
     for i, note in enumerate(notes):
         if not note.arguable or labels.status[i] != CONTRADICTED:
             continue
@@ -35,4 +39,9 @@ def check(ctx: Context):
             message += f" outweighs the case for ({describe_source(ctx, pro)}, weight {fmt(labels.pro[i])})"
         else:
             message += " meets no argument for it"
+        if feeds is None:
+            feeds = argument_feeds(labels)
+        undermined = undermined_by(ctx.base, i, feeds)
+        if undermined:
+            message += f"; it undermines {undermined} other claim{'s' if undermined != 1 else ''} (see `claims impact`)"
         yield Hit(i, claim_line(note), 1, message)
