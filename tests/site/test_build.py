@@ -304,3 +304,28 @@ def test_permissions_of_written_pages_follow_the_umask(built) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert mode == 0o666 & ~umask
+
+
+def test_evidence_written_by_claims_run_is_published_with_its_plots(tmp_path) -> None:
+    project = tmp_path / "project"
+    (project / "base").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[tool.claims]\nbase = "base"\n', encoding="utf-8")
+    (project / "base" / "c.md").write_text(claim("The toy effect is positive.", "experimental"), encoding="utf-8")
+    (project / "base" / "toy.md").write_text(
+        "---\ntype: experiment\ndescription: A toy that draws.\n"
+        "job: {run: 'claimbase.jobs.toy:plots', params: {effect: 0.5, noise: 0.1}, seeds: [0, 1, 2]}\n"
+        "tests:\n  - claim: '[[c]]'\n    prediction: {metric: delta, direction: greater, sesoi: 0.1}\n---\nA toy.\n",
+        encoding="utf-8",
+    )
+    ran = run_cli("run", cwd=project, timeout=300)
+    assert ran.code == 0, ran.err
+    built = run_cli("site", "build", cwd=project)
+    assert built.code == 0, built.err
+    pages = list((project / "_site" / "notes").glob("toy-run-*.html"))
+    assert len(pages) == 1
+    html = pages[0].read_text(encoding="utf-8")
+    assert 'class="verdict verdict-' in html and '<svg class="interval"' in html and "delta" in html
+    copied = sorted(p.name.split("-", 1)[1] for p in (project / "_site" / "files").iterdir())
+    assert copied == sorted(f"seed-{s}-delta.{x}" for s in range(3) for x in ("png", "svg"))
+    assert len(re.findall(r'src="[^"]*seed-0-delta\.svg"', html)) == 1  # embedded in the body, not repeated
+    assert "toy-run-" in (project / "_site" / "experiments.html").read_text(encoding="utf-8")
