@@ -329,3 +329,16 @@ def test_evidence_written_by_claims_run_is_published_with_its_plots(tmp_path) ->
     assert copied == sorted(f"seed-{s}-delta.{x}" for s in range(3) for x in ("png", "svg"))
     assert len(re.findall(r'src="[^"]*seed-0-delta\.svg"', html)) == 1  # embedded in the body, not repeated
     assert "toy-run-" in (project / "_site" / "experiments.html").read_text(encoding="utf-8")
+
+
+def test_a_referenced_file_that_appears_later_is_picked_up(built) -> None:
+    base, out, _ = built
+    with open(base / "claims" / "scattering.md", "a", encoding="utf-8") as fh:
+        fh.write("\n![later](figures/later.svg)\n")
+    assert build(base, out).code == 0
+    assert "broken-image" in page(out, "scattering")
+    (base / "claims" / "figures").mkdir()
+    (base / "claims" / "figures" / "later.svg").write_text(SVG_GOOD, encoding="utf-8")
+    again = build(base, out)
+    assert written(again) == 1
+    assert "broken-image" not in page(out, "scattering") and "later.svg" in page(out, "scattering")

@@ -45,7 +45,7 @@ from .templates import SiteFiles, environment
 
 MANIFEST_DIR = ".claims-site"
 MANIFEST = f"{MANIFEST_DIR}/manifest.json"
-FORMAT = 1
+FORMAT = 2
 PARALLEL_MIN = 300  # below this many pages to render, forking workers costs more than it saves
 PROGRESS_EVERY = 200
 
@@ -198,7 +198,8 @@ class _Work:
 
 @dataclass
 class _Output:
-    pages: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (out, key, source files)
+    # (out, key, files copied for it, paths it refers to that were not there)
+    pages: list[tuple[str, str, list[str], list[str]]] = field(default_factory=list)
     files: dict[str, list[Any]] = field(default_factory=dict)  # site path -> [source, size, mtime]
     postings: search.Postings = field(default_factory=search.Postings)
 
@@ -261,6 +262,7 @@ def _render_note(work: _Work, spec: PageSpec, output: _Output, index_doc: int | 
     prefix = slugs.relative_prefix(spec.out)
     resolver = _Resolver(work, output, prefix)
     body_html = ""
+    missing: list[str] = []
     if body is not None:
         spans = link_spans(body, note)
         links = page.links
@@ -272,7 +274,8 @@ def _render_note(work: _Work, spec: PageSpec, output: _Output, index_doc: int | 
         ]
         text = drop_title(substitute_links(body, spans))
         folder = note.path.rsplit("/", 1)[0] if "/" in note.path else ""
-        body_html = render_markdown(text, shown, folder, LinkResolver(resolver.note, resolver.file)).html
+        rendered = render_markdown(text, shown, folder, LinkResolver(resolver.note, resolver.file))
+        body_html, missing = rendered.html, rendered.broken
     plots = []
     if page.evidence is not None:
         embedded = set(resolver.used)
@@ -286,7 +289,7 @@ def _render_note(work: _Work, spec: PageSpec, output: _Output, index_doc: int | 
         page=page, root=prefix, body_html=Markup(body_html), plots=plots, frag=work.fragments_for(prefix), **work.globals
     )
     atomic.write_bytes(work.outdir.path(spec.out), html.encode("utf-8"), durable=False)
-    output.pages.append((spec.out, spec.key, sorted(set(resolver.used))))
+    output.pages.append((spec.out, spec.key, sorted(set(resolver.used)), sorted(set(missing))))
 
 
 def _render_other(work: _Work, spec: PageSpec, output: _Output) -> None:
@@ -294,7 +297,7 @@ def _render_other(work: _Work, spec: PageSpec, output: _Output) -> None:
     prefix = slugs.relative_prefix(spec.out)
     html = work.env.get_template(page.template).render(page=page, root=prefix, frag=work.fragments_for(prefix), **work.globals)
     atomic.write_bytes(work.outdir.path(spec.out), html.encode("utf-8"), durable=False)
-    output.pages.append((spec.out, spec.key, []))
+    output.pages.append((spec.out, spec.key, [], []))
 
 
 @dataclass(slots=True)
@@ -466,8 +469,8 @@ def build_site(base: ClaimBase, result: LintResult, options: BuildOptions,
     # the pages and files of this build, plus the unchanged ones of the last
     old_pages, old_files = manifest["pages"], manifest["files"]
     new_pages = {spec.out: old_pages[spec.out] for spec in site.specs if spec.out not in dirty}
-    for out_path, key, used in output.pages:
-        new_pages[out_path] = [key, used]
+    for out_path, key, used, missing in output.pages:
+        new_pages[out_path] = [key, used, missing]
     kept_sources = {src for entry in new_pages.values() for src in entry[1]}
     new_files = {k: rec for k, rec in old_files.items() if isinstance(rec, list) and rec and rec[0] in kept_sources}
     new_files.update(output.files)
@@ -490,7 +493,8 @@ def build_site(base: ClaimBase, result: LintResult, options: BuildOptions,
 
 
 def _dirty_pages(site: Site, manifest: dict[str, Any], existing: set[str], force: bool, root: Path) -> set[str]:
-    """Pages to render: new or changed fingerprint, missing output, or a copied file changed."""
+    """Pages to render: new or changed fingerprint, missing output, a copied file changed, or a
+    file the page refers to (and showed as broken) has appeared."""
     old_pages = manifest["pages"]
     by_source = {v[0]: v for v in manifest["files"].values() if isinstance(v, list) and len(v) == 3}
     stats: dict[str, tuple[int, int] | None] = {}
@@ -511,8 +515,8 @@ def _dirty_pages(site: Site, manifest: dict[str, Any], existing: set[str], force
     dirty = set()
     for spec in site.specs:
         old = old_pages.get(spec.out)
-        if (force or not isinstance(old, list) or len(old) != 2 or old[0] != spec.key or spec.out not in existing
-                or sources_changed(old[1])):
+        if (force or not isinstance(old, list) or len(old) != 3 or old[0] != spec.key or spec.out not in existing
+                or sources_changed(old[1]) or any(os.path.exists(root / p) for p in old[2])):
             dirty.add(spec.out)
     return dirty
 
