@@ -37,7 +37,6 @@ from ..base import ClaimBase
 from ..lint import LintResult
 from ..semantics import STATUSES
 from . import assets, search, slugs
-from .layout import layout
 from .fragments import Fragments
 from .pages import NotePage, PageSpec, Site, fingerprint
 from .render import LinkResolver, WikiLink, drop_title, render_markdown, substitute_links
@@ -675,6 +674,7 @@ def _code_fingerprint() -> str:
 
 
 def _graph_data(base: ClaimBase, site: Site, cache: dict[str, Any], relayout: bool) -> tuple[bytes, dict[str, list[float]], str]:
+    from .layout import layout  # numpy: imported only when the drawing must be redone
     paths = [n.path for n in base.notes]
     edges = [(e.src, e.dst) for e in base.graph.edges if e.src != e.dst]
     cached = {p: (float(v[0]), float(v[1])) for p, v in cache.items() if isinstance(v, list) and len(v) == 2} if not relayout else None

@@ -108,8 +108,8 @@ class OutDir:
                 self._folders[folder] = ok
         if not ok:
             raise UnsafePath(f"refusing to write {rel!r}: it would land outside {self.root}")
-        if os.path.islink(target):
-            raise UnsafePath(f"refusing to write {rel!r}: it is a symbolic link")
+        # A symbolic link at `target` itself is harmless: files are renamed into place, which
+        # replaces the link rather than writing through it.
         return Path(target)
 
 
