@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from . import names
 from .model import CHALLENGES, MENTIONS, SUPPORTS, Heading, Link, Suppression
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})([^\n]*)$", re.M)
+_FENCE = re.compile(r"^(?: {0,3}>)* {0,3}(`{3,}|~{3,})([^\n]*)$", re.M)  # also inside block quotes
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)[^\n]+?(?<!`)\1(?!`)")
 _COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)")
-_LINK = re.compile(r"\[\[([^\[\]\n]{1,1000}?)\]\]")
+_LINK = re.compile(r"(?<!\\)\[\[([^\[\]\n]{1,1000}?)\]\]")  # `\[[x]]` is an escaped bracket
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+([^\n]*?)[ \t]*(?:#+[ \t]*)?$", re.M)
 _BLOCK_KIND = re.compile(r"\((challenge|confirm|extend)\)\s*$", re.I)
 _SUPPRESS = re.compile(r"<!--\s*claims:\s*(ignore|ignore-file)\b([^\n>]*?)-->")

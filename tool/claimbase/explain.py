@@ -7,24 +7,15 @@ from rich.tree import Tree
 
 from .base import ClaimBase
 from .semantics import IN, NO_SOURCE, PRO, UNDECIDED
+from .styles import STATUS_STYLE
 
-_STATUS_STYLE = {
-    "supported": "green",
-    "in": "green",
-    "unsupported": "dim",
-    "out": "dim",
-    "undermined": "magenta",
-    "circular": "magenta",
-    "contradicted": "red",
-    "contested": "yellow",
-}
 _KIND = {"supports": "supported by", "challenges": "challenged by", "cites": "cites", "depends_on": "depends on"}
 
 
 def _label(base: ClaimBase, node: int) -> str:
     note = base.notes[node]
     status = base.labels.status[node]
-    style = _STATUS_STYLE.get(status, "")
+    style = STATUS_STYLE.get(status, "")
     head = f"[bold]{escape(note.name)}[/bold] [{style}]{status}[/{style}]"
     if note.arguable:
         head += f" [dim](for {base.labels.pro[node]:g}, against {base.labels.con[node]:g}"

@@ -157,17 +157,12 @@ def _load(text: str) -> Any:
 
 def _salvage(fm: Frontmatter, keys: list[tuple[str, int, int]], first_error: _Unreadable) -> None:
     """Read the frontmatter one top-level key at a time, keeping every key that parses."""
+    whole = Problem(
+        "invalid-frontmatter", f"YAML error: {first_error.message}", fm.first_line + first_error.line, first_error.col + 1
+    )
     if not keys:
-        fm.problems.append(
-            Problem(
-                "invalid-frontmatter",
-                f"YAML error: {first_error.message}",
-                fm.first_line + first_error.line,
-                first_error.col + 1,
-            )
-        )
+        fm.problems.append(whole)
         return
-    # Anything before the first key belongs to no key; report it if it is the culprit.
     bounds = [offset for _, _, offset in keys] + [len(fm.text)]
     meta: dict[str, Any] = {}
     reported = False
@@ -188,15 +183,8 @@ def _salvage(fm: Frontmatter, keys: list[tuple[str, int, int]], first_error: _Un
             continue
         if isinstance(value, dict):
             meta.update(value)
-    if not reported:
-        fm.problems.append(
-            Problem(
-                "invalid-frontmatter",
-                f"YAML error: {first_error.message}",
-                fm.first_line + first_error.line,
-                first_error.col + 1,
-            )
-        )
+    if not reported:  # the culprit is outside every key's chunk, e.g. before the first key
+        fm.problems.append(whole)
     fm.meta = _checked(meta, fm)
 
 

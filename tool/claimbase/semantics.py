@@ -210,14 +210,7 @@ def label(graph: Graph, fixed: dict[int, tuple[int, float]] | None = None) -> La
     queue: list[int] = []
 
     def settle(v: int) -> None:
-        p = k = 0.0
-        for a in by_target[v]:
-            value = args[a].value or 0.0
-            if args[a].sign == PRO:
-                p = max(p, value)
-            else:
-                k = max(k, value)
-        pro[v], con[v] = p, k
+        p, k = pro[v], con[v] = _strongest(args, by_target[v])
         if p > k:
             state[v], strength[v] = IN, p
         else:
@@ -277,14 +270,7 @@ def label(graph: Graph, fixed: dict[int, tuple[int, float]] | None = None) -> La
             status[i] = "in" if state[i] == IN else "out"
             continue
         if state[i] == UNDECIDED:
-            p = k = 0.0
-            for a in by_target[i]:
-                value = args[a].value or 0.0
-                if args[a].sign == PRO:
-                    p = max(p, value)
-                else:
-                    k = max(k, value)
-            pro[i], con[i] = p, k
+            pro[i], con[i] = _strongest(args, by_target[i])  # over the arguments decided so far
             status[i] = CONTESTED
         elif state[i] == IN:
             status[i] = SUPPORTED
@@ -310,6 +296,20 @@ def label(graph: Graph, fixed: dict[int, tuple[int, float]] | None = None) -> La
     if CIRCULAR in status:
         _propagate_circular(status, args, by_target, notes)
     return Labelling(state, strength, pro, con, status, args, by_target, cycle_broken)
+
+
+def _strongest(args: list[Argument], ids: list[int]) -> tuple[float, float]:
+    """(P, K): the weights of the strongest decided pro and con arguments among `ids`."""
+    p = k = 0.0
+    for a in ids:
+        arg = args[a]
+        value = arg.value or 0.0
+        if arg.sign == PRO:
+            if value > p:
+                p = value
+        elif value > k:
+            k = value
+    return p, k
 
 
 def _propagate_circular(status: list[str], args: list[Argument], by_target: list[list[int]], notes: list[Note]) -> None:
@@ -372,13 +372,7 @@ def _settle_support_cycles(notes, state, strength, args, by_target, pending, cyc
                     arg.circular = True
                     arg.value = _final_value(arg, state, strength)
             pending[v] = 0
-            p = k = 0.0
-            for a in by_target[v]:
-                if args[a].sign == PRO:
-                    p = max(p, args[a].value or 0.0)
-                else:
-                    k = max(k, args[a].value or 0.0)
-            pro[v], con[v] = p, k
+            pro[v], con[v] = _strongest(args, by_target[v])
             queue.append(v)
         drain()
 

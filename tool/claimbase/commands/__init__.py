@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-MODULES = ("lint", "rules", "why", "status", "schema", "export", "query", "impact", "run", "evidence")
+MODULES = ("lint", "rules", "why", "status", "schema", "export", "query", "impact", "run", "evidence", "site")
 
 
 def register(app) -> None:

@@ -9,18 +9,8 @@ from typing import Optional
 
 import typer
 
+from ..styles import STATUS_STYLE
 from .common import BASE_ARG_HELP, console, fail, find_note, open_base
-
-_STYLE = {
-    "supported": "green",
-    "in": "green",
-    "unsupported": "dim",
-    "out": "dim",
-    "undermined": "magenta",
-    "circular": "magenta",
-    "contradicted": "red",
-    "contested": "yellow",
-}
 
 
 def impact(
@@ -75,7 +65,7 @@ def _print_tree(base, result, listed) -> None:
     notes = base.notes
     root = result.root
     status = base.labels.status[root]
-    style = _STYLE.get(status, "")
+    style = STATUS_STYLE.get(status, "")
     tree = Tree(f"[bold]{escape(notes[root].name)}[/bold] [{style}]{status}[/{style}] [dim]{escape(notes[root].path)}[/dim]")
     by_node = {c.node: c for c in listed}
     branches = {root: tree}
@@ -91,7 +81,7 @@ def _print_tree(base, result, listed) -> None:
                 label = f"[dim]{escape(notes[step].name)}  (unchanged) {escape(notes[step].path)}[/dim]"
             elif change.status_changed:
                 now, then = (change.stands, change.falls) if result.root_in else (change.falls, change.stands)
-                what = f"[{_STYLE.get(now, '')}]{now}[/] -> [{_STYLE.get(then, '')}]{then}[/]"
+                what = f"[{STATUS_STYLE.get(now, '')}]{now}[/] -> [{STATUS_STYLE.get(then, '')}]{then}[/]"
                 label = f"{escape(notes[step].name)}  {what} [dim]{escape(notes[step].path)}[/dim]"
             else:
                 what = (f"{change.stands} ({states[change.state_stands]}, strength {change.strength_stands:g} if it stands;"
