@@ -24,6 +24,7 @@ from .graph import Graph, build
 from .model import Note, Problem
 from .parse import digest, parse_bytes
 from .semantics import Labelling, label
+from .sourcefile import FileView, source_lines  # noqa: F401  (FileView re-exported)
 
 PARALLEL_THRESHOLD = 3000  # below this many files to parse, one process is faster than two
 
@@ -67,27 +68,6 @@ class ClaimBase:
 
     def source_lines(self, path: str) -> list[str]:
         return source_lines(self.root, path)
-
-
-@dataclass(frozen=True)
-class FileView:
-    """Just enough of a base to show findings in context, without reading the base."""
-
-    root: Path
-
-    def source_lines(self, path: str) -> list[str]:
-        return source_lines(self.root, path)
-
-
-def source_lines(root: Path, path: str) -> list[str]:
-    """The text lines of a note's file (for showing findings in context)."""
-    try:
-        data = (root / path).read_bytes()
-    except OSError:
-        return []
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    return data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _read_and_parse(entry: Entry) -> tuple[Note, str]:
