@@ -63,9 +63,10 @@ def lint(
     if result is None:
         from ..lint import lint as run_lint
 
-        base, config = open_base(None, config=config, entries=entries, no_cache=no_cache)
+        base, config = open_base(None, config=config, entries=entries, no_cache=no_cache, background_save=True)
         result = run_lint(base, config)
         results.save(config, key, result, result.inputs)
+        base.stats.wait_for_cache()
         if fix:
             from ..base import open_base as reopen
             from ..fixes import apply
