@@ -87,7 +87,7 @@ def find_note(base, name: str) -> int:
         if not err.matches:
             from ..suggest import Suggester
 
-            idx, _ = Suggester(base.notes).suggest(name)
+            idx, _ = Suggester(base.notes, [name]).suggest(name)
             hint = f"; did you mean '{base.notes[idx].name}'?" if idx is not None else ""
             raise fail(f"no note named '{name}' in {base.root}{hint}") from None
         raise fail(str(err)) from None
