@@ -48,6 +48,16 @@ def _reference_links(body: str) -> list[str]:
     return found
 
 
+def _reference_headings(body: str) -> list[tuple[int, str]]:
+    md = MarkdownIt("commonmark", {"html": True})
+    tokens = md.parse(body)
+    found = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.markup.startswith("#"):
+            found.append((int(token.tag[1]), tokens[i + 1].content))
+    return found
+
+
 def _bodies(folder: Path):
     for path in sorted(folder.rglob("*.md")):
         data = path.read_bytes()
@@ -60,8 +70,9 @@ def _bodies(folder: Path):
 def _compare(folder: Path) -> int:
     checked = 0
     for path, body in _bodies(folder):
-        ours = [link.target for link in scan_body(body).links]
-        assert ours == _reference_links(body), path
+        scan = scan_body(body)
+        assert [link.target for link in scan.links] == _reference_links(body), path
+        assert [(h.level, h.text) for h in scan.headings] == _reference_headings(body), path
         checked += 1
     return checked
 
@@ -96,7 +107,10 @@ def test_synthetic_base_agrees_with_commonmark(tmp_path):
         "\\[[not]] [[yes]]",
         "[[unclosed and [[closed]]",
         "* [[a]]\n\n  ```\n  [[b]]\n  ```\n",
+        "# Title ##\n## Evidence#\n### x (challenge) ###   \n#no heading\n####### seven\n  ## indented",
+        "```\n# not a heading\n```\n# heading",
     ],
 )
 def test_tricky_bodies(body):
+    assert [(h.level, h.text) for h in scan_body(body).headings] == _reference_headings(body)
     assert [link.target for link in scan_body(body).links] == _reference_links(body)

@@ -112,9 +112,21 @@
     if (visible.length <= LABELS_BELOW) {  // zoomed in far enough: name the dots
       ctx.fillStyle = palette.fg;
       ctx.font = "12px system-ui, sans-serif";
+      // Best-connected notes first; a label is drawn only where it overlaps none drawn before,
+      // so dense regions stay readable (zoom in to see the rest).
+      visible.sort(function (a, b) { return degree[b] - degree[a]; });
+      var placed = [];
       visible.forEach(function (i) {
         var name = G.names[i];
-        ctx.fillText(name.length > 40 ? name.slice(0, 39) + "…" : name, sx(i) + radius(i) + 3, sy(i) + 4);
+        var text = name.length > 40 ? name.slice(0, 39) + "\u2026" : name;
+        var x = sx(i) + radius(i) + 3, y = sy(i) + 4;
+        var box = [x - 2, y - 11, x + ctx.measureText(text).width + 2, y + 3];
+        for (var k = 0; k < placed.length; k++) {
+          var o = placed[k];
+          if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) return;
+        }
+        placed.push(box);
+        ctx.fillText(text, x, y);
       });
     }
     [selected, hovered].forEach(function (i) {

@@ -24,6 +24,7 @@ from .graph import Graph, build
 from .model import Note, Problem
 from .parse import digest, parse_bytes
 from .semantics import Labelling, label
+from .sourcefile import FileView, source_lines  # noqa: F401  (FileView re-exported)
 
 PARALLEL_THRESHOLD = 3000  # below this many files to parse, one process is faster than two
 
@@ -45,6 +46,7 @@ class LoadStats:
     parsed: int = 0
     cached: int = 0
     seconds: float = 0.0
+    wait_for_cache: Callable[[], None] = lambda: None  # joins a background cache write, if any
 
 
 @dataclass
@@ -67,27 +69,6 @@ class ClaimBase:
 
     def source_lines(self, path: str) -> list[str]:
         return source_lines(self.root, path)
-
-
-@dataclass(frozen=True)
-class FileView:
-    """Just enough of a base to show findings in context, without reading the base."""
-
-    root: Path
-
-    def source_lines(self, path: str) -> list[str]:
-        return source_lines(self.root, path)
-
-
-def source_lines(root: Path, path: str) -> list[str]:
-    """The text lines of a note's file (for showing findings in context)."""
-    try:
-        data = (root / path).read_bytes()
-    except OSError:
-        return []
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    return data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _read_and_parse(entry: Entry) -> tuple[Note, str]:
@@ -172,6 +153,7 @@ def load_notes(
     use_cache: bool = True,
     entries: list[Entry] | None = None,
     progress: Progress | None = None,
+    background_save: bool = False,
 ) -> tuple[list[Note], LoadStats]:
     started = time.perf_counter()
     if entries is None:
@@ -190,8 +172,11 @@ def load_notes(
         for i, note in zip(misses, fresh):
             notes[i] = note
     cache.keep_only({e.rel for e in entries})
-    cache.save()
     stats = LoadStats(len(entries), parsed, len(entries) - len(misses), time.perf_counter() - started)
+    if background_save:
+        stats.wait_for_cache = cache.save_in_background()
+    else:
+        cache.save()
     return notes, stats  # type: ignore[return-value]
 
 
@@ -218,15 +203,20 @@ def open_base(
     use_cache: bool = True,
     entries: list[Entry] | None = None,
     progress: Progress | None = None,
+    background_save: bool = False,
 ) -> ClaimBase:
-    """Read, link and label the claim base at `root` (default: from pyproject.toml or the cwd)."""
+    """Read, link and label the claim base at `root` (default: from pyproject.toml or the cwd).
+
+    `background_save` lets a short-lived, single-threaded caller (the CLI) write the parse cache
+    from a forked child while it goes on; it must call `base.stats.wait_for_cache()` before exiting.
+    """
     if config is None:
         config = config_mod.load(Path(root) if root is not None else None)
     base_dir = Path(root).resolve() if root is not None else config.base
     if not base_dir.is_dir():
         raise FileNotFoundError(f"{base_dir}: not a directory")
     with _no_cyclic_gc():
-        notes, stats = load_notes(base_dir, config, use_cache, entries, progress)
+        notes, stats = load_notes(base_dir, config, use_cache, entries, progress, background_save)
         graph = build(notes)
         labels = label(graph)
     return ClaimBase(base_dir, notes, graph, labels, stats)

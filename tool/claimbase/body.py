@@ -17,10 +17,10 @@ from . import names
 from .model import CHALLENGES, MENTIONS, SUPPORTS, Heading, Link, Suppression
 
 _FENCE = re.compile(r"^(?: {0,3}>)* {0,3}(`{3,}|~{3,})([^\n]*)$", re.M)  # also inside block quotes
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)[^\n]+?(?<!`)\1(?!`)")
+_BACKTICKS = re.compile(r"`+")
 _COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)")
-_LINK = re.compile(r"(?<!\\)\[\[([^\[\]\n]{1,1000}?)\]\]")  # `\[[x]]` is an escaped bracket
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+([^\n]*?)[ \t]*(?:#+[ \t]*)?$", re.M)
+_LINK = re.compile(r"\[\[([^\[\]\n]{1,1000}?)\]\]")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+([^\n]*)$", re.M)
 _BLOCK_KIND = re.compile(r"\((challenge|confirm|extend)\)\s*$", re.I)
 _SUPPRESS = re.compile(r"<!--\s*claims:\s*(ignore|ignore-file)\b([^\n>]*?)-->")
 _BLOCK_END = re.compile(r"^ {0,3}(?:(?:[-*_])[ \t]*){3,}$|^(?:Relevant Notes|Topics):", re.M)
@@ -102,6 +102,30 @@ def _indented_blocks(text: str, fenced: list[tuple[int, int]]) -> list[tuple[int
     return spans
 
 
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Inline code spans: a run of backticks closed by the next run of the same length on the same
+    line.  (Pairing runs in Python is ~10x faster than one regular expression with look-arounds.)"""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(runs):
+        start, end = runs[i]
+        width = end - start
+        line_end = text.find("\n", end)
+        if line_end < 0:
+            line_end = len(text)
+        for j in range(i + 1, len(runs)):
+            a, b = runs[j]
+            if a >= line_end:
+                break
+            if b - a == width:
+                spans.append((start, b))
+                i = j
+                break
+        i += 1
+    return spans
+
+
 def _merge(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     spans.sort()
     starts: list[int] = []
@@ -120,6 +144,15 @@ def _inside(starts: list[int], ends: list[int], pos: int) -> bool:
     return i >= 0 and pos < ends[i]
 
 
+def _closing_hashes(text: str) -> str:
+    """A heading's text without an optional closing sequence of `#` (which needs a space before it)."""
+    text = text.rstrip()
+    stripped = text.rstrip("#")
+    if stripped != text and (not stripped or stripped[-1] in " \t"):
+        text = stripped
+    return text.strip()
+
+
 def scan_body(text: str, first_line: int = 1) -> BodyScan:
     """Scan `text` (the body, which begins on file line `first_line`)."""
     scan = BodyScan()
@@ -134,7 +167,7 @@ def scan_body(text: str, first_line: int = 1) -> BodyScan:
         excluded += _indented_blocks(text, fenced)
     scan.code = list(excluded)
     if has_link and "`" in text:
-        excluded += [m.span() for m in _CODE_SPAN.finditer(text)]
+        excluded += _code_spans(text)
     comments = [m.span() for m in _COMMENT.finditer(text)] if has_comment else []
     starts, ends = _merge(excluded + comments)
     code_starts, code_ends = _merge(list(scan.code))
@@ -147,7 +180,7 @@ def scan_body(text: str, first_line: int = 1) -> BodyScan:
             if _inside(code_starts, code_ends, m.start()):
                 continue
             level = len(m.group(1))
-            heading_text = m.group(2).strip()
+            heading_text = _closing_hashes(m.group(2))
             line, _ = lines.at(m.start())
             scan.headings.append(Heading(level, heading_text, line))
             if level == 1 and scan.title is None:
@@ -166,8 +199,8 @@ def scan_body(text: str, first_line: int = 1) -> BodyScan:
     if has_link:
         lines = _Lines(text, first_line)
         for m in _LINK.finditer(text):
-            if _inside(starts, ends, m.start()):
-                continue
+            if _inside(starts, ends, m.start()) or (m.start() and text[m.start() - 1] == "\\"):
+                continue  # in code, or `\[[x]]`: an escaped bracket
             target, heading, alias = names.split_target(m.group(1))
             if not target and not heading:
                 continue

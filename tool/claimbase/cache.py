@@ -12,6 +12,7 @@ import hashlib
 import marshal
 import os
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from . import __version__, atomic
@@ -91,6 +92,35 @@ class ParseCache:
             del self.entries[r]
         if stale:
             self.dirty = True
+
+    def save_in_background(self) -> "Callable[[], None]":
+        """Write the cache from a forked child while the caller goes on analysing (the second
+        core is otherwise idle then); returns a function that waits for the child.  Falls back to
+        writing in place where fork is unavailable."""
+        if self.path is None or not self.dirty:
+            return lambda: None
+        if not hasattr(os, "fork") or len(self.entries) < 2000:
+            self.save()
+            return lambda: None
+        try:
+            pid = os.fork()
+        except OSError:
+            self.save()
+            return lambda: None
+        if pid == 0:  # the child: write and leave without running the parent's exit handlers
+            try:
+                self.save()
+            finally:
+                os._exit(0)
+        self.dirty = False
+
+        def wait() -> None:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+
+        return wait
 
     def save(self) -> None:
         if self.path is None or not self.dirty:

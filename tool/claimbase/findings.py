@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,3 +60,18 @@ class Finding:
 
 def severity_rank(severity: str) -> int:
     return _ORDER.get(severity, 3)
+
+
+@dataclass
+class LintResult:
+    findings: list[Finding]
+    wanted: list[tuple[str, int]] = field(default_factory=list)  # (missing name, notes linking to it)
+    files: int = 0
+    inputs: list[str] = field(default_factory=list)  # files outside the base the rules depended on
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == ERROR)
+
+    def counts(self) -> Counter[str]:
+        return Counter(f.rule for f in self.findings)

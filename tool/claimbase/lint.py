@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
-
 from .base import ClaimBase
 from .config import Config
-from .findings import ERROR, Finding, severity_rank
+from .findings import Finding, LintResult, severity_rank
 from .rules import Context, all_rules, by_name
-
-
-@dataclass
-class LintResult:
-    findings: list[Finding]
-    wanted: list[tuple[str, int]] = field(default_factory=list)  # (missing name, notes linking to it)
-    files: int = 0
-    inputs: list[str] = field(default_factory=list)  # files outside the base the rules depended on
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == ERROR)
-
-    def counts(self) -> Counter[str]:
-        return Counter(f.rule for f in self.findings)
 
 
 def lint(base: ClaimBase, config: Config) -> LintResult:

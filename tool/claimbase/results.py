@@ -16,9 +16,12 @@ from pathlib import Path
 import xxhash
 
 from . import __version__, atomic
-from .config import Config
-from .discover import Entry
-from .findings import Finding, Fix
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .config import Config
+    from .discover import Entry
+from .findings import Finding, Fix, LintResult
 
 FORMAT = 1
 
@@ -54,8 +57,6 @@ def _stat_key(path: str) -> list[int] | None:
 
 def load(config: Config, key: str):
     """The stored LintResult for `key`, or None."""
-    from .lint import LintResult
-
     path = _path(config)
     if path is None:
         return None

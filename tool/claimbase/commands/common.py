@@ -29,7 +29,7 @@ def load_config(path: Path | None):
         raise fail(str(err)) from None
 
 
-def open_base(path: Path | None, cache_dir: Path | None = None, no_cache: bool = False, config=None, entries=None):
+def open_base(path: Path | None, cache_dir: Path | None = None, no_cache: bool = False, config=None, entries=None, background_save=False):
     """Open the base at `path` (or the configured one); exits 2 with a message on bad input."""
     if config is None:
         config = load_config(path)
@@ -40,7 +40,7 @@ def open_base(path: Path | None, cache_dir: Path | None = None, no_cache: bool =
     from ..base import open_base as _open
 
     with parse_progress() as progress:
-        base = _open(config.base, config, use_cache=not no_cache, entries=entries, progress=progress)
+        base = _open(config.base, config, use_cache=not no_cache, entries=entries, progress=progress, background_save=background_save)
     return base, config
 
 
@@ -87,7 +87,7 @@ def find_note(base, name: str) -> int:
         if not err.matches:
             from ..suggest import Suggester
 
-            idx, _ = Suggester(base.notes).suggest(name)
+            idx, _ = Suggester(base.notes, [name]).suggest(name)
             hint = f"; did you mean '{base.notes[idx].name}'?" if idx is not None else ""
             raise fail(f"no note named '{name}' in {base.root}{hint}") from None
         raise fail(str(err)) from None

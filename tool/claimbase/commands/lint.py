@@ -34,8 +34,6 @@ def lint(
     """
     if output_format not in FORMATS:
         raise fail(f"unknown --format '{output_format}'; choose one of {', '.join(FORMATS)}")
-    from ..findings import SEVERITIES
-    from ..rules import by_name
     from .common import load_config
 
     config = load_config(path)
@@ -49,30 +47,26 @@ def lint(
         config.extend_select += list(extend_select)
     if ignore:
         config.ignore += list(ignore)
-    for name in [*(select or []), *(extend_select or []), *(ignore or [])]:
-        if name != "ALL" and by_name(name) is None and not any(r.code.startswith(name) for r in _rules()):
-            raise fail(f"unknown rule '{name}' (see `claims rules`)")
-    for item in severity or []:
-        rule_name, _, level = item.partition("=")
-        if level not in SEVERITIES or by_name(rule_name) is None:
-            raise fail(f"--severity expects RULE=error|warning|info with a known rule, got '{item}'")
-        config.severity[by_name(rule_name).slug] = level
+    if select or extend_select or ignore or severity:
+        _check_rule_options([*(select or []), *(extend_select or []), *(ignore or [])], severity or [], config)
     if not config.base.is_dir():
         raise fail(f"{config.base}: no such folder")
 
     from .. import results
-    from ..base import FileView
     from ..discover import discover
-    from ..lint import lint as run_lint
+    from ..sourcefile import FileView
 
     entries = discover(str(config.base), config.excluded)
     key = results.fingerprint(entries, config)
     result = None if fix else results.load(config, key)
     view = FileView(config.base)
     if result is None:
-        base, config = open_base(None, config=config, entries=entries, no_cache=no_cache)
+        from ..lint import lint as run_lint
+
+        base, config = open_base(None, config=config, entries=entries, no_cache=no_cache, background_save=True)
         result = run_lint(base, config)
         results.save(config, key, result, result.inputs)
+        base.stats.wait_for_cache()
         if fix:
             from ..base import open_base as reopen
             from ..fixes import apply
@@ -101,10 +95,19 @@ def lint(
         raise typer.Exit(1)
 
 
-def _rules():
-    from ..rules import all_rules
+def _check_rule_options(names: list[str], severities: list[str], config) -> None:
+    from ..findings import SEVERITIES
+    from ..rules import all_rules, by_name
 
-    return all_rules()
+    for name in names:
+        if name != "ALL" and by_name(name) is None and not any(r.code.startswith(name) for r in all_rules()):
+            raise fail(f"unknown rule '{name}' (see `claims rules`)")
+    for item in severities:
+        rule_name, _, level = item.partition("=")
+        rule = by_name(rule_name)
+        if level not in SEVERITIES or rule is None:
+            raise fail(f"--severity expects RULE=error|warning|info with a known rule, got '{item}'")
+        config.severity[rule.slug] = level
 
 
 def _statistics(result, out, output_format: str, color: bool) -> None:

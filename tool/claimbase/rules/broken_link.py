@@ -37,7 +37,8 @@ def check(ctx: Context):
             yield Hit(u.owner, link.line, link.col, f"'{target.name}' has no heading '{link.heading}'", end_col=link.end_col)
         elif u.reason == "missing":
             if suggester is None:
-                suggester = Suggester(notes)
+                missing = [x.link.target for x in ctx.base.graph.unresolved if x.reason == "missing"]
+                suggester = Suggester(notes, missing)
             idx, exact = suggester.suggest(link.target)
             message = f"link{where} to '{link.target}', which is not in the base"
             fix = None
