@@ -35,7 +35,7 @@ def test_round_trip_of_the_project_base(tmp_path):
     path.write_text(to_turtle(export(base, "https://example.org/claims/")), encoding="utf-8")
     expected = summary(base)
     found = summary_of_rdf(read_rdf(path))
-    assert len(found.notes) == len(base.notes) == 127
+    assert len(found.notes) == len(base.notes) >= 127  # the seed claims, plus experiments and evidence
     assert found.notes == expected.notes
     assert found.edges == expected.edges
 

@@ -55,7 +55,7 @@ def test_project_notes_validate(project_notes):
         errors = [f"{note.path}: {e.json_path}: {e.message}" for e in validator.iter_errors(note.meta)]
         assert not errors, "\n".join(errors)
         checked += 1
-    assert checked == len(project_notes) == 127
+    assert checked == len(project_notes) >= 127  # the seed claims, plus experiments and evidence
 
 
 def test_schemas_reject_what_the_linter_rejects():
