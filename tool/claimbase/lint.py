@@ -8,8 +8,10 @@ from .findings import Finding, LintResult, severity_rank
 from .rules import Context, all_rules, by_name
 
 
-def lint(base: ClaimBase, config: Config) -> LintResult:
-    ctx = Context(base, config)
+def lint(base: ClaimBase, config: Config, reuse: dict | None = None) -> LintResult:
+    """Run the selected rules.  `reuse` is a dict a long-lived caller (`claims site serve`) keeps
+    between lints of a changing base; rules keep expensive, validated work there."""
+    ctx = Context(base, config, reuse=reuse if reuse is not None else {})
     findings: list[Finding] = []
     unused_selected = False
     for r in all_rules():

@@ -23,6 +23,7 @@ class Context:
     config: "Config"
     inputs: list[str] = field(default_factory=list)  # files outside the base that rules read
     shared: dict[str, Any] = field(default_factory=dict)  # work several rules need, done once per lint
+    reuse: dict[str, Any] = field(default_factory=dict)  # kept by the caller across lints; key it on its inputs
 
 
 @dataclass(slots=True)

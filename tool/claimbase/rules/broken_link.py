@@ -38,7 +38,13 @@ def check(ctx: Context):
         elif u.reason == "missing":
             if suggester is None:
                 missing = [x.link.target for x in ctx.base.graph.unresolved if x.reason == "missing"]
-                suggester = Suggester(notes, missing)
+                key = (tuple(n.name for n in notes), frozenset(missing))
+                kept = ctx.reuse.get("suggester")
+                if kept is not None and kept[0] == key:
+                    suggester = kept[1]
+                else:
+                    suggester = Suggester(notes, missing)
+                    ctx.reuse["suggester"] = (key, suggester)
             idx, exact = suggester.suggest(link.target)
             message = f"link{where} to '{link.target}', which is not in the base"
             fix = None

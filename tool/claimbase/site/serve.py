@@ -36,6 +36,7 @@ class LiveBase:
         self.base = open_base(self.root, config, use_cache=use_cache, entries=entries)
         self.stamps = _stamps(entries)
         self.by_path = {n.path: n for n in self.base.notes}
+        self.reuse: dict = {}  # lint work kept between rebuilds (see `lint`)
 
     def changed(self) -> list[Entry] | None:
         """The entries of the base now, if any file was added, removed or modified; else None."""
@@ -89,7 +90,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 def rebuild_once(live: LiveBase, options: BuildOptions, entries: list[Entry] | None = None) -> BuildReport:
     """Refresh the base if files changed (or `entries` are given) and bring the site up to date."""
     base = live.refresh(entries) if entries is not None else live.base
-    result = lint(base, live.config)
+    result = lint(base, live.config, live.reuse)
     return build_site(base, result, options)
 
 
