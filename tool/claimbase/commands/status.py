@@ -56,7 +56,7 @@ def status(
     out = console()
     out.print(table)
     for note in listed:
-        out.print(f"  {note.path}", markup=False)
+        out.print(f"  {note.path}", markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
