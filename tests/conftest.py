@@ -85,3 +85,18 @@ def base_dir(tmp_path: Path):
         return write_base(root, files)
 
     return make
+
+
+@pytest.fixture(autouse=True, scope="module")
+def lab_one_thread(request):
+    """The lab's tiny models gain nothing from intra-op threads, and on a loaded 2-core machine
+    waiting at the threads' barriers can make many small steps a hundred times slower."""
+    if "lab" not in request.path.parts:
+        yield
+        return
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
