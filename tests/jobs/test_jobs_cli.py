@@ -15,6 +15,8 @@ from jobkit import claims, experiment, project
     ([], "[tool.claims.run]\njobs = \"many\"\n", "jobs should be a int, found 'many'"),
     ([], "evidence-dir = \"../outside\"\n", "evidence-dir '../outside' must be a folder inside the base"),
     (["fine", "--profile", "smoke", "--dry-run"], "", ""),
+    (["fine", "--profile", "smok", "--dry-run"], "",
+     "no selected experiment defines the profile 'smok' (defined: extended, smoke, standard)"),
 ])
 def test_bad_options_and_settings(tmp_path, args, settings, message):
     project(tmp_path, {"fine.md": experiment()})
@@ -43,3 +45,11 @@ def test_naming_a_claim_is_refused(tmp_path):
     project(tmp_path, {"fine.md": experiment()})
     result = claims(tmp_path, "run", "c")
     assert result.code == 2 and "'c' is a claim, not an experiment" in result.err
+
+
+def test_a_profile_of_the_notes_own_is_accepted(tmp_path):
+    project(tmp_path, {"fine.md": experiment(profiles={"quick": {"seeds": [0]}})})
+    result = claims(tmp_path, "run", "--profile", "quick", "--dry-run")
+    assert result.code == 0, result.err
+    assert "profile quick" in result.out
+    assert claims(tmp_path, "run", "--profile", "quik", "--dry-run").code == 2

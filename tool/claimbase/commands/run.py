@@ -76,6 +76,7 @@ def run(
         plan = make_plan(base, config, store, experiments, profile, device, libraries)
     except PlanError as err:
         raise fail(f"{prefix if err.path else ''}{err}") from None
+    _check_profile(base, plan)
     from .common import console
 
     out = console()
@@ -133,6 +134,24 @@ def _executor(name: str, address: str | None, jobs: int, cache_dir: Path):
 
 
 SHOW_ALL = 20  # up to this many experiments, the plan lists the ones already up to date too
+
+
+KNOWN_PROFILES = ("smoke", "standard", "extended")
+
+
+def _check_profile(base, plan) -> None:
+    """A profile outside the three documented ones that no selected note defines is almost always
+    a typo: refuse it rather than quietly running every job with its default parameters."""
+    if plan.profile in KNOWN_PROFILES or not plan.experiments:
+        return
+    defined: set[str] = set()
+    for exp in plan.experiments:
+        profiles = base.notes[exp.node].meta.get("profiles")
+        if isinstance(profiles, dict):
+            defined.update(str(name) for name in profiles)
+    if plan.profile not in defined:
+        known = ", ".join(sorted(defined | set(KNOWN_PROFILES)))
+        raise fail(f"no selected experiment defines the profile '{plan.profile}' (defined: {known})")
 
 
 def _show_plan(out, plan, base) -> None:
