@@ -72,3 +72,40 @@ def test_serve_refuses_a_bad_port(base_dir, tmp_path) -> None:
         env=env, capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_in_process_rebuilds_keep_only_what_is_still_true(base_dir, tmp_path) -> None:
+    """`serve` keeps the manifest it wrote between rebuilds, but never once the file on disk is
+    another one (say, written by a `claims site build` run beside it)."""
+    import json
+
+    from claimbase.config import load
+    from claimbase.lint import lint
+    from claimbase.site.build import MANIFEST, BuildOptions, build_site, check_out_dir
+    from claimbase.site.serve import LiveBase, rebuild_once
+    from claimbase.site.templates import find_site_files
+
+    base = base_dir({"a.md": claim("A.", body="First.\n"), "b.md": claim("B.", body="Links to [[a]].\n")})
+    config = load(base)
+    config.cache_dir = tmp_path / "cache"
+    out = tmp_path / "site"
+    options = BuildOptions(out=out, title="t", files=find_site_files())
+    live = LiveBase(config)
+    rebuild_once(live, options)
+    kept = live.site_reuse["manifest"][1]
+    assert check_out_dir(out, base, live.site_reuse) is kept  # the file is the one this process wrote
+    assert "manifest" not in live.site_reuse  # taken, so a build that fails cannot leave it behind
+
+    rebuild_once(live, options)
+    on_disk = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    on_disk["fingerprint"] = "written by someone else"
+    (out / MANIFEST).unlink()
+    (out / MANIFEST).write_text(json.dumps(on_disk), encoding="utf-8")
+    assert check_out_dir(out, base, live.site_reuse)["fingerprint"] == "written by someone else"
+
+    (base / "a.md").write_text(claim("A.", body="Second.\n"), encoding="utf-8")
+    report = rebuild_once(live, options, live.changed())
+    assert report.rendered == report.pages  # the foreign fingerprint forces a full render
+    assert "Second." in (out / "notes" / "a.html").read_text(encoding="utf-8")
+    fresh = build_site(live.base, lint(live.base, config), options)
+    assert fresh.rendered == 0  # what serve wrote is what a fresh build would write

@@ -73,6 +73,7 @@ class BuildOptions:
     jobs: int | None = None
     full: bool = False  # ignore the previous manifest: render and index everything
     relayout: bool = False  # lay the whole graph out afresh
+    reuse: dict[str, Any] | None = None  # work kept from one build to the next (`claims site serve`)
 
 
 @dataclass
@@ -92,8 +93,9 @@ def _empty_manifest() -> dict[str, Any]:
     return {"format": FORMAT, "fingerprint": "", "pages": {}, "files": {}, "data": {}, "search": {}, "layout": {}, "graph": ""}
 
 
-def check_out_dir(out: Path, base_root: Path) -> dict[str, Any]:
-    """Refuse an output folder we must not write into; return the previous manifest (or an empty one)."""
+def check_out_dir(out: Path, base_root: Path, reuse: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Refuse an output folder we must not write into; return the previous manifest (or an empty one).
+    `reuse` may hold the manifest this process last wrote, taken when the file is still that one."""
     out_real = Path(os.path.realpath(out))
     base_real = Path(os.path.realpath(base_root))
     if out_real == base_real or base_real.is_relative_to(out_real):
@@ -110,6 +112,9 @@ def check_out_dir(out: Path, base_root: Path) -> dict[str, Any]:
             raise SiteError(f"{out}: not empty and not built by `claims site build`; choose an empty or new folder")
     if not manifest_path.is_file():
         return _empty_manifest()
+    kept = reuse.pop("manifest", None) if reuse is not None else None  # popped: a failed build drops it
+    if kept is not None and kept[0] == _stat_key(manifest_path):
+        return kept[1]
     try:
         data = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -120,6 +125,14 @@ def check_out_dir(out: Path, base_root: Path) -> dict[str, Any]:
         if not isinstance(data.get(key), type(value)):
             data[key] = value
     return data
+
+
+def _stat_key(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 # -- reading a note's body again (the parse keeps positions, not text) ------------------------------
@@ -386,20 +399,24 @@ def build_site(base: ClaimBase, result: LintResult, options: BuildOptions,
     timings = report.timings
     say = progress or (lambda what, done, total: None)
     out = options.out
-    manifest = check_out_dir(out, base.root)
+    reuse = options.reuse if options.reuse is not None else {}
+    manifest = check_out_dir(out, base.root, reuse)
     files = options.files
     if files is None:
         from .templates import find_site_files
 
         files = find_site_files()
-    env = environment(files)
-    site_key = _fingerprint(files, options)
+    templates_key = files.fingerprint()
+    if reuse.get("env_key") != templates_key:
+        reuse["env"], reuse["env_key"] = environment(files), templates_key
+    env = reuse["env"]
+    site_key = _fingerprint(templates_key, options)
     force = options.full or manifest.get("fingerprint") != site_key
     if options.relayout:
         manifest["layout"] = {}
 
     t = time.perf_counter()
-    site = Site(base, result, options.title)
+    site = Site(base, result, options.title, reuse)
     timings["fingerprints"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -487,6 +504,8 @@ def build_site(base: ClaimBase, result: LintResult, options: BuildOptions,
 
     manifest.update({"format": FORMAT, "fingerprint": site_key, "pages": new_pages, "files": new_files, "data": new_data})
     atomic.write_bytes(outdir.path(MANIFEST), json.dumps(manifest, separators=(",", ":")).encode("utf-8"))
+    if options.reuse is not None:
+        reuse["manifest"] = (_stat_key(outdir.path(MANIFEST)), manifest)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -651,12 +670,12 @@ def _globals(options: BuildOptions) -> dict[str, Any]:
     }
 
 
-def _fingerprint(files: SiteFiles, options: BuildOptions) -> str:
+def _fingerprint(templates_key: str, options: BuildOptions) -> str:
     """What, besides the pages' own content, every page depends on."""
     import xxhash
 
     h = xxhash.xxh3_128()
-    for part in (__version__, str(FORMAT), files.fingerprint(), options.title, options.base_url or "", _code_fingerprint()):
+    for part in (__version__, str(FORMAT), templates_key, options.title, options.base_url or "", _code_fingerprint()):
         h.update(part.encode("utf-8"))
         h.update(b"\x00")
     return h.hexdigest()

@@ -394,14 +394,18 @@ class Site:
     """The pages of one build.  Creating it is cheap (fingerprints only); `page(spec)` makes the
     full model of one page, and the build calls it only for pages whose fingerprint changed."""
 
-    def __init__(self, base: ClaimBase, result: LintResult, title: str):
+    def __init__(self, base: ClaimBase, result: LintResult, title: str, reuse: dict[str, Any] | None = None):
         self.base = base
         self.notes = base.notes
         self.graph = base.graph
         self.labels = base.labels
         self.result = result
         self.title = title
-        self.slugs = note_slugs([n.path for n in self.notes])
+        paths = [n.path for n in self.notes]
+        reuse = reuse if reuse is not None else {}
+        if reuse.get("slug_paths") != paths:  # slugs depend on every path: same paths, same slugs
+            reuse["slugs"], reuse["slug_paths"] = note_slugs(paths), paths
+        self.slugs = reuse["slugs"]
         self.refs = [
             Ref(f"notes/{slug}.html", display_name(note), note.type or "note", self.labels.status[i])
             for i, (note, slug) in enumerate(zip(self.notes, self.slugs))

@@ -11,6 +11,7 @@ same code `claims site build` runs, so the preview is the published site.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import http.server
 import threading
@@ -37,6 +38,7 @@ class LiveBase:
         self.stamps = _stamps(entries)
         self.by_path = {n.path: n for n in self.base.notes}
         self.reuse: dict = {}  # lint work kept between rebuilds (see `lint`)
+        self.site_reuse: dict = {}  # site work kept between rebuilds (see `BuildOptions.reuse`)
 
     def changed(self) -> list[Entry] | None:
         """The entries of the base now, if any file was added, removed or modified; else None."""
@@ -91,6 +93,8 @@ def rebuild_once(live: LiveBase, options: BuildOptions, entries: list[Entry] | N
     """Refresh the base if files changed (or `entries` are given) and bring the site up to date."""
     base = live.refresh(entries) if entries is not None else live.base
     result = lint(base, live.config, live.reuse)
+    if options.reuse is None:
+        options = dataclasses.replace(options, reuse=live.site_reuse)
     return build_site(base, result, options)
 
 
