@@ -173,3 +173,19 @@ def test_project_base_errors_are_only_experimental_results():
     errors = [f for f in result.json() if f["severity"] == "error"]
     assert all(f["rule"] == "contradicted-claim" and " - run " in f["message"] for f in errors), errors
     assert result.code == (1 if errors else 0)
+
+
+def test_help_text_is_reflowed_not_broken_at_the_docstrings_line_ends():
+    from claimbase.commands import reflow
+
+    doc = """Summary line.
+
+    A paragraph written
+    over two lines.
+
+    - a list
+    - stays a list
+    """
+    assert reflow(doc) == "Summary line.\n\nA paragraph written over two lines.\n\n- a list\n- stays a list"
+    result = run_cli("run", "--help", env={"COLUMNS": "200"})
+    assert "upstream outputs, library versions" in result.out

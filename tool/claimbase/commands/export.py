@@ -49,8 +49,9 @@ def export(
     ),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where the parse cache lives."),
 ) -> None:
-    """Export the whole graph with the computed statuses, in standard vocabularies (RDF) or as
-    GraphML / JSON.  See docs/linked-data.md and schema/README.md for the mapping."""
+    """Export the whole graph with the computed statuses: RDF in standard vocabularies, GraphML or JSON.
+
+    See docs/linked-data.md and schema/README.md for the mapping."""
     if output_format not in FORMATS:
         raise fail(f"unknown format '{output_format}'; choose one of {', '.join(FORMATS)}")
     if out is not None and out.is_dir():

@@ -21,8 +21,10 @@ def impact(
         False, "--all", "-a", help="Also show notes whose strength or state changes while their status stays the same."
     ),
 ) -> None:
-    """Show every claim whose status would change if NOTE fell (or, for a note that is already
-    out, every claim it takes down): the cascade, as a tree."""
+    """Show every claim whose status would change if NOTE fell: the cascade, as a tree.
+
+    For a note that is already out (contradicted, undermined, ...), the tree shows every claim it
+    takes down."""
     from ..impact import impact as compute
 
     if output_format not in ("tree", "json"):

@@ -25,8 +25,10 @@ def query(
     ),
     base_iri: Optional[str] = typer.Option(None, "--base-iri", help=BASE_IRI_HELP, show_default=False),
 ) -> None:
-    """Ask the argument a question in SPARQL.  The prefixes cb:, mp:, cito:, prov:, obo:, dcterms:,
-    rdf:, rdfs:, xsd:, owl:, skos: and note: are predeclared."""
+    """Ask the argument a question in SPARQL.
+
+    The prefixes cb:, mp:, cito:, prov:, obo:, dcterms:, rdf:, rdfs:, xsd:, owl:, skos: and note:
+    are predeclared; queries/ in the project holds examples."""
     if output_format not in OUTPUTS:
         raise fail(f"unknown format '{output_format}'; choose one of {', '.join(OUTPUTS)}")
     text = _query_text(sparql, file)
