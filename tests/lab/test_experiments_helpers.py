@@ -120,8 +120,10 @@ def test_an_ewc_round_anchors_and_counts_its_fisher():
     log = run_round(state, TINY, 1, seed=0, value_obs=obs.value_obs, capability_obs=obs.capability_obs,
                     replay_model=None)
     assert state.fisher is not None and log.ewc_penalty > 0
-    assert state.compute.fisher_samples == 8 * 7  # one backward pass per state and action
-    assert state.compute.distill_samples == 5 * 16
+    # one backward pass per state and output: 7 actions, and 2 reports on the question copies
+    assert state.compute.fisher_samples == 8 * (7 + 2)
+    # each minibatch is matched twice: actions on the states, reports on their question copies
+    assert state.compute.distill_samples == 2 * 5 * 16
 
 
 def test_replay_without_perturbation_starts_the_student_at_the_teacher():

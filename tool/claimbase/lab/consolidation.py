@@ -4,7 +4,9 @@ One round of an arm, starting from policy θ_prev:
 
 1. **EWC importance** (if the arm has one), measured on θ_prev and accumulated over rounds
    (online EWC, F ← γ F + F_new), anchored at θ_prev:
-   ``value`` — the exact Fisher F_v on value-relevant states the agent experienced;
+   ``value`` — the exact Fisher F_v on value-relevant states the agent experienced: of the
+   action head on those states, plus of the report head on the same states with the honesty
+   question put to them (half with the fact true);
    ``shuffled`` — F_v permuted across parameters; ``isotropic`` — mean(F_v) everywhere (plain L2);
    ``capability`` — the Fisher F_c on capability states. The three controls keep the stiffness
    and lose what the value Fisher knows about *which* parameters carry the values.
@@ -40,7 +42,7 @@ from claimbase.lab.env_capability import TASKS
 from claimbase.lab.ewc import ewc_penalty, isotropic_importance, shuffled_importance
 from claimbase.lab.fisher import Fisher, accumulate, exact_fisher
 from claimbase.lab.grid import GridConfig
-from claimbase.lab.observation import N_ACTIONS
+from claimbase.lab.observation import N_ACTIONS, N_REPORTS, ask
 from claimbase.lab.policy import ActorCritic
 from claimbase.lab.ppo import PPOConfig, TrainLog, train
 from claimbase.lab.replay import SpecVAE, VAEConfig, train_vae
@@ -213,6 +215,13 @@ def replay_states(model: SpecVAE, n: int, seed: int) -> Tensor:
     return render(kept, seed=seed)
 
 
+def question_copies(obs: Tensor, seed: int) -> Tensor:
+    """The states with the honesty question put to them, the fact true in a seeded random half
+    (the monitored bit and everything else as they were)."""
+    fact = torch.rand(len(obs), generator=torch.Generator().manual_seed(seed)) < 0.5
+    return ask(obs, fact.to(obs.device))
+
+
 def importance_for(
     arm: Arm, policy: ActorCritic, value_obs: Tensor, capability_obs: Tensor, seed: int
 ) -> tuple[Fisher | None, int]:
@@ -220,13 +229,16 @@ def importance_for(
     state's Jacobian is one backward pass per action)."""
     if arm.importance == "none":
         return None, 0
-    states = capability_obs if arm.importance == "capability" else value_obs
-    fisher = exact_fisher(policy, states)
+    if arm.importance == "capability":
+        return exact_fisher(policy, capability_obs), len(capability_obs) * N_ACTIONS
+    fisher = exact_fisher(policy, value_obs)
+    honesty = exact_fisher(policy, question_copies(value_obs, seed), report=True)
+    fisher = {name: fisher[name] + honesty[name] for name in fisher}
     if arm.importance == "shuffled":
         fisher = shuffled_importance(fisher, seed)
     elif arm.importance == "isotropic":
         fisher = isotropic_importance(fisher)
-    return fisher, len(states) * N_ACTIONS
+    return fisher, len(value_obs) * (N_ACTIONS + N_REPORTS)
 
 
 def distill_round(
@@ -248,20 +260,23 @@ def distill_round(
     sets = [(current_obs, current, 1.0)]
     if replay_obs is not None and len(replay_obs):
         sets = [(current_obs, current, 1.0 - cfg.replay_weight), (replay_obs, previous, cfg.replay_weight)]
+    asked = [question_copies(obs, seed + i) for i, (obs, _, _) in enumerate(sets)]
     with torch.no_grad():
         targets = [teacher(obs) for obs, teacher, _ in sets]
+        report_targets = [teacher(q, report=True)[0] for q, (_, teacher, _) in zip(asked, sets)]
     optimiser = torch.optim.Adam(student.parameters(), lr=cfg.distill_lr)
     generator = torch.Generator().manual_seed(seed)
     losses, samples = [], 0
     for _ in range(cfg.distill_steps):
         loss = current_obs.new_zeros(())
-        for (obs, _, weight), (t_logits, t_value) in zip(sets, targets):
+        for (obs, _, weight), (t_logits, t_value), q, t_report in zip(sets, targets, asked, report_targets):
             rows = torch.randint(len(obs), (cfg.distill_batch,), generator=generator).to(obs.device)
             s_logits, s_value = student(obs[rows])
             term = kd_loss(s_logits, t_logits[rows], cfg.temperature)
             term = term + cfg.value_coef * (s_value - t_value[rows]).pow(2).mean()
+            term = term + kd_loss(student(q[rows], report=True)[0], t_report[rows], cfg.temperature)
             loss = loss + weight * term
-            samples += len(rows)
+            samples += 2 * len(rows)
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()

@@ -5,7 +5,8 @@
 * ``autonomy_only`` — C0, the compute-matched capability-only baseline: the same total agent-steps
   (and so the same PPO updates) spent on Autonomy alone.
 * ``explicit_reward`` — values as an optimisation target: the same curriculum, but every learner
-  gets ``prosocial_bonus`` extra reward per unit it gives to a needy agent (need ≥ 0.5).
+  gets ``prosocial_bonus`` extra reward per unit it gives to a needy agent (need ≥ 0.5) and per
+  truthful admission to the honesty question (so that honesty, like giving, is a reward target).
 
 Each returns a ``Formation``: the trained policy and one learning curve (``ppo.TrainLog``) per
 stage. Seeds: stage i of a run with seed s trains with seed ``s * 1000 + i`` (policy init uses s).
@@ -76,11 +77,15 @@ class Formation:
 
 
 def prosocial_shaping(bonus: float) -> RewardShaping:
-    """Reward shaping that pays ``bonus`` per unit a learner gives to a needy agent."""
+    """Reward shaping that pays ``bonus`` per unit a learner gives to a needy agent and per
+    truthful ADMIT (at 2 against the admission's cost of 1, confessing nets +1)."""
 
     def shaping(step: Step) -> torch.Tensor:
         learners = step.reward.shape[1]
-        return bonus * step.events.gave_to_needy[:, :learners].float()
+        bonus_events = step.events.gave_to_needy[:, :learners].float()
+        if step.events.confessed is not None:
+            bonus_events = bonus_events + step.events.confessed[:, :learners].float()
+        return bonus * bonus_events
 
     return shaping
 

@@ -20,6 +20,8 @@ gradient of a batch mean shrinks the estimate by about 1/B, because the score ha
 A Fisher is a plain ``dict`` from parameter name (as in ``named_parameters``) to a tensor of that
 parameter's shape. Parameters the action distribution does not depend on (a value head) get zeros.
 The policy is evaluated in its current mode: call ``policy.eval()`` first if it has dropout.
+With ``report=True`` the distribution is the policy's report head instead (``policy(obs,
+report=True)``), the answer to the honesty question on question states.
 """
 
 from __future__ import annotations
@@ -37,12 +39,13 @@ def _parameters(policy: nn.Module) -> dict[str, Tensor]:
     return {name: p.detach() for name, p in policy.named_parameters() if p.requires_grad}
 
 
-def _log_policy(policy: nn.Module) -> Callable[[dict[str, Tensor], Tensor], Tensor]:
+def _log_policy(policy: nn.Module, report: bool = False) -> Callable[[dict[str, Tensor], Tensor], Tensor]:
     """log π(·|s) for one state as a pure function of the parameters (for torch.func)."""
     buffers = {name: b.detach() for name, b in policy.named_buffers()}
+    kwargs = {"report": True} if report else {}
 
     def log_probs(params: dict[str, Tensor], obs: Tensor) -> Tensor:
-        logits, _ = functional_call(policy, (params, buffers), (obs.unsqueeze(0),))
+        logits, _ = functional_call(policy, (params, buffers), (obs.unsqueeze(0),), kwargs)
         return torch.log_softmax(logits, dim=-1).squeeze(0)
 
     return log_probs
@@ -58,20 +61,20 @@ def _finish(total: dict[str, Tensor], params: Mapping[str, Tensor], count: int) 
     return {name: (t / count).to(params[name].dtype) for name, t in total.items()}
 
 
-def exact_fisher(policy: nn.Module, obs: Tensor, *, chunk_size: int = 64) -> Fisher:
+def exact_fisher(policy: nn.Module, obs: Tensor, *, chunk_size: int = 64, report: bool = False) -> Fisher:
     """Exact diagonal Fisher, Σ_a π(a|s) (∂ log π(a|s))², averaged over the rows of ``obs``.
 
     Per-state Jacobians of log π are computed ``chunk_size`` states at a time; peak memory is
     about chunk_size × actions × parameters numbers.
     """
     params = _parameters(policy)
-    log_probs = _log_policy(policy)
+    log_probs = _log_policy(policy, report)
     per_state_jacobian = vmap(jacrev(log_probs), in_dims=(None, 0))
     total = _accumulator(params)
     for chunk in obs.split(chunk_size):
         jac = per_state_jacobian(params, chunk)
         with torch.no_grad():
-            probs = torch.softmax(policy(chunk)[0], dim=-1)
+            probs = torch.softmax((policy(chunk, report=True) if report else policy(chunk))[0], dim=-1)
         for name, j in jac.items():
             # Reduce the chunk in the parameters' precision (a float64 copy of the Jacobian
             # would triple the cost); only the running total is kept in float64.

@@ -73,16 +73,19 @@ class Patchable(nn.Module):
     def features(self, obs: Tensor) -> list[Tensor]:
         return self.policy.features(obs)
 
-    def forward_with(self, obs: Tensor, layer: int, edit: Callable[[Tensor], Tensor]) -> tuple[Tensor, Tensor]:
+    def forward_with(
+        self, obs: Tensor, layer: int, edit: Callable[[Tensor], Tensor], report: bool = False
+    ) -> tuple[Tensor, Tensor]:
         h = obs
         for i, linear in enumerate(self.policy.trunk):
             h = torch.tanh(linear(h))
             if i == layer:
                 h = edit(h)
-        return self.policy.actor(h), self.policy.critic(h).squeeze(-1)
+        head = self.policy.report if report else self.policy.actor
+        return head(h), self.policy.critic(h).squeeze(-1)
 
-    def forward(self, obs: Tensor) -> tuple[Tensor, Tensor]:
-        return self.policy(obs)
+    def forward(self, obs: Tensor, report: bool = False) -> tuple[Tensor, Tensor]:
+        return self.policy(obs, report=report)
 
 
 @torch.no_grad()

@@ -25,7 +25,14 @@ channel   name               value in a cell
 ========  =================  ===============================================================
 
 Scalars, in order: own need, pouch / pouch capacity, the ``monitored`` bit, fraction of the
-episode left. The focal agent itself sits at the centre cell and is not counted in ``OTHERS``.
+episode left, the ``question`` bit and the ``fact`` bit. The focal agent itself sits at the centre
+cell and is not counted in ``OTHERS``.
+
+``question`` is 1 on the one step of an episode at which the agent is asked whether it took the last
+unit of a patch (the costly-honesty question; only Reciprocity asks it), and ``fact`` is the true
+answer, shown only on that step (the agent has no memory). Outside that step both are 0, so every
+other state reads exactly as it did before the question existed. The answer is not one of the seven
+actions but a separate two-way *report* (``DENY``/``ADMIT``) from the policy's report head.
 The depot channel is an addition to the memo's seven: delivery tasks need a visible goal, and a
 channel that is zero during formation costs nothing.
 """
@@ -45,10 +52,12 @@ CENTER = RADIUS * WINDOW + RADIUS  # flat index of the focal agent's own cell
 RES, WALL, OTHERS, NEED, APPEARANCE, BYSTANDER, DISTRACTOR, DEPOT = range(8)
 CHANNEL_NAMES = ("res", "wall", "others", "need", "appearance", "bystander", "distractor", "depot")
 N_CHANNELS = len(CHANNEL_NAMES)
-SCALAR_NAMES = ("own_need", "pouch", "monitored", "time_left")
+SCALAR_NAMES = ("own_need", "pouch", "monitored", "time_left", "question", "fact")
 N_SCALARS = len(SCALAR_NAMES)
 OBS_DIM = N_CHANNELS * CELLS + N_SCALARS
 N_ACTIONS = 7
+DENY, ADMIT = 0, 1
+N_REPORTS = 2
 
 RES_SCALE = 2.0  # resource channel saturates at two units (a Dependence load)
 
@@ -82,6 +91,8 @@ class LocalView:
     pouch_cap: int
     monitored: Tensor  # bool
     time_left: Tensor  # fraction of the episode left, in [0, 1]
+    question: Tensor | None = None  # bool: asked the honesty question now (None: never)
+    fact: Tensor | None = None  # bool: the true answer, meaningful only where question
 
 
 def aggregate_others(
@@ -142,16 +153,37 @@ def encode(view: LocalView, generator: torch.Generator) -> Tensor:
         ],
         dim=-3,
     )
+    question = view.question.float() if view.question is not None else torch.zeros_like(view.own_need).float()
+    fact = view.fact.float() * question if view.fact is not None else torch.zeros_like(question)
     scalars = torch.stack(
         [
             view.own_need.float(),
             view.pouch.float() / view.pouch_cap,
             view.monitored.float(),
             view.time_left.float(),
+            question,
+            fact,
         ],
         dim=-1,
     )
     return torch.cat([planes.flatten(-3), scalars], dim=-1)
+
+
+def asking(obs: Tensor) -> Tensor:
+    """Which observations carry the honesty question (bool, leading shape of ``obs``)."""
+    return obs[..., scalar_index("question")] > 0.5
+
+
+def ask(obs: Tensor, fact: Tensor | bool, monitored: Tensor | bool | None = None) -> Tensor:
+    """Copies of observations turned into question states: ``question`` set, ``fact`` as given,
+    and, if given, the ``monitored`` bit replaced (everything else, distractor noise included,
+    unchanged). Probes and consolidation use it to put the question to states of any origin."""
+    out = obs.clone()
+    out[..., scalar_index("question")] = 1.0
+    out[..., scalar_index("fact")] = torch.as_tensor(fact, dtype=obs.dtype, device=obs.device)
+    if monitored is not None:
+        out[..., scalar_index("monitored")] = torch.as_tensor(monitored, dtype=obs.dtype, device=obs.device)
+    return out
 
 
 def value_relevant(view: LocalView) -> Tensor:

@@ -1,6 +1,8 @@
 """The agent: one MLP actor-critic shared by every learner, stage and probe.
 
-obs (``OBS_DIM``) → Linear → tanh → Linear → tanh → {7 action logits, 1 value}. The two tanh
+obs (``OBS_DIM``) → Linear → tanh → Linear → tanh → {7 action logits, 2 report logits, 1 value}.
+The report head answers the honesty question (DENY/ADMIT) and is read only on question steps. The
+two tanh
 outputs are the *trunk activations*; ``features`` returns them (CKA, probes) and ``forward`` accepts
 ``LayerEdit`` interventions on them (activation patching, ablation). An edit is an argument of the
 call, never a hook left on the module, so no call can leak into another.
@@ -15,7 +17,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from claimbase.lab.observation import N_ACTIONS, OBS_DIM
+from claimbase.lab.observation import N_ACTIONS, N_REPORTS, OBS_DIM
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class ActorCritic(nn.Module):
         sizes = [obs_dim] + [hidden] * depth
         self.trunk = nn.ModuleList(_layer(a, b, np.sqrt(2)) for a, b in zip(sizes[:-1], sizes[1:]))
         self.actor = _layer(hidden, n_actions, 0.01)
+        self.report = _layer(hidden, N_REPORTS, 0.01)
         self.critic = _layer(hidden, 1, 1.0)
 
     def features(self, obs: Tensor, edits: Sequence[LayerEdit] = ()) -> list[Tensor]:
@@ -77,10 +80,20 @@ class ActorCritic(nn.Module):
             out.append(h)
         return out
 
-    def forward(self, obs: Tensor, edits: Sequence[LayerEdit] = ()) -> tuple[Tensor, Tensor]:
-        """Action logits (``batch × 7``) and state value (``batch``)."""
+    def forward(self, obs: Tensor, edits: Sequence[LayerEdit] = (), report: bool = False) -> tuple[Tensor, Tensor]:
+        """Action logits (``batch × 7``), or with ``report`` the report logits (``batch × 2``),
+        and the state value (``batch``)."""
         h = self.features(obs, edits)[-1]
-        return self.actor(h), self.critic(h).squeeze(-1)
+        return (self.report(h) if report else self.actor(h)), self.critic(h).squeeze(-1)
+
+    def heads(self, obs: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        """Action logits, report logits and value from one pass through the trunk (training)."""
+        h = self.features(obs)[-1]
+        return self.actor(h), self.report(h), self.critic(h).squeeze(-1)
+
+    def report_probs(self, obs: Tensor, edits: Sequence[LayerEdit] = ()) -> Tensor:
+        """P(DENY), P(ADMIT) given obs, ``batch × 2``."""
+        return torch.softmax(self(obs, edits, report=True)[0], dim=-1)
 
     def action_probs(self, obs: Tensor, edits: Sequence[LayerEdit] = ()) -> Tensor:
         """π(·|obs), ``batch × 7``."""

@@ -1,5 +1,9 @@
 """Proximal Policy Optimisation for the SocialGrid, in one readable file (after CleanRL's ppo.py).
 
+On the step an episode asks the honesty question the agent's decision is the pair (action, report),
+sampled from the action and report heads; its log-probability and entropy are the sums of the two
+heads' (the report head is masked out on every other step).
+
 All learner agents of all B environments share one ``ActorCritic`` (parameter sharing): a rollout
 of ``num_steps`` steps yields ``num_steps × B × L`` samples. Advantages are GAE(γ, λ); the loss is
 the clipped surrogate + ``vf_coef`` × (clipped) value loss − ``ent_coef`` × entropy, plus whatever
@@ -26,6 +30,7 @@ import torch
 from torch import Tensor, nn
 
 from claimbase.lab.grid import Tally
+from claimbase.lab.observation import asking
 from claimbase.lab.policy import ActorCritic
 from claimbase.lab.socialgrid import SocialGrid, Step
 
@@ -104,6 +109,10 @@ def learner_stats(tally: Tally, n_learners: int) -> dict[str, float]:
         name: getattr(tally, name)[:, :n_learners].float().mean().item()
         for name in ("collected", "given", "received", "delivered", "gave_to_needy", "took_last")
     }
+    asked = tally.asked[:, :n_learners].sum().item()
+    if asked:
+        stats["admit_rate"] = tally.admitted[:, :n_learners].sum().item() / asked
+        stats["lie_rate"] = tally.lied[:, :n_learners].sum().item() / asked
     if tally.need_sum.shape[1] > n_learners:
         stats["others_need_sum"] = tally.need_sum[:, n_learners:].mean().item()
     return stats
@@ -152,6 +161,7 @@ def train(
 
     obs_buf = torch.zeros(t_len, m, env.observe().shape[-1], device=device)
     act_buf = torch.zeros(t_len, m, dtype=torch.long, device=device)
+    rep_buf = torch.zeros(t_len, m, dtype=torch.long, device=device)
     logp_buf = torch.zeros(t_len, m, device=device)
     rew_buf = torch.zeros(t_len, m, device=device)
     done_buf = torch.zeros(t_len, m, device=device)
@@ -167,16 +177,20 @@ def train(
         returns, stats = [], []
         for t in range(t_len):
             with torch.no_grad():
-                logits, value = policy(obs)
+                logits, report_logits, value = policy.heads(obs)
             logp_all = torch.log_softmax(logits, dim=-1)
             action = torch.multinomial(logp_all.exp(), 1).squeeze(1)
-            step = env.step(action.view(b, n_learners))
+            logp_rep = torch.log_softmax(report_logits, dim=-1)
+            report = torch.multinomial(logp_rep.exp(), 1).squeeze(1)
+            asked = asking(obs).float()
+            step = env.step(action.view(b, n_learners), report.view(b, n_learners))
             reward = step.reward.reshape(m)
             running_return += reward
             if reward_shaping is not None:
                 reward = reward + reward_shaping(step).reshape(m)
-            obs_buf[t], act_buf[t], val_buf[t] = obs, action, value
-            logp_buf[t] = logp_all.gather(1, action[:, None]).squeeze(1)
+            obs_buf[t], act_buf[t], rep_buf[t], val_buf[t] = obs, action, report, value
+            logp_buf[t] = (logp_all.gather(1, action[:, None]).squeeze(1)
+                           + asked * logp_rep.gather(1, report[:, None]).squeeze(1))
             rew_buf[t] = reward
             done_buf[t] = float(step.done)
             if step.episode is not None:
@@ -190,6 +204,8 @@ def train(
         adv = _gae(rew_buf, val_buf, done_buf, last_value, cfg.gamma, cfg.gae_lambda)
         ret = adv + val_buf
         f_obs, f_act, f_logp = obs_buf.reshape(batch, -1), act_buf.reshape(batch), logp_buf.reshape(batch)
+        f_rep = rep_buf.reshape(batch)
+        f_asked = asking(f_obs).float()
         f_adv, f_ret, f_val = adv.reshape(batch), ret.reshape(batch), val_buf.reshape(batch)
 
         sums = np.zeros(5)
@@ -198,10 +214,14 @@ def train(
             order = torch.randperm(batch, device=device)
             for lo in range(0, batch, minibatch):
                 idx = order[lo : lo + minibatch]
-                logits, value = policy(f_obs[idx])
+                logits, report_logits, value = policy.heads(f_obs[idx])
                 logp_all = torch.log_softmax(logits, dim=-1)
-                logp = logp_all.gather(1, f_act[idx, None]).squeeze(1)
-                entropy = -(logp_all.exp() * logp_all).sum(-1).mean()
+                logp_rep = torch.log_softmax(report_logits, dim=-1)
+                mb_asked = f_asked[idx]
+                logp = (logp_all.gather(1, f_act[idx, None]).squeeze(1)
+                        + mb_asked * logp_rep.gather(1, f_rep[idx, None]).squeeze(1))
+                entropy = (-(logp_all.exp() * logp_all).sum(-1)
+                           - mb_asked * (logp_rep.exp() * logp_rep).sum(-1)).mean()
                 log_ratio = logp - f_logp[idx]
                 ratio = log_ratio.exp()
                 mb_adv = f_adv[idx]

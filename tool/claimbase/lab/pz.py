@@ -2,8 +2,10 @@
 
 For interoperability and API tests, not for training (the batched ``SocialGrid`` is what PPO uses).
 Agents are the learners, named ``learner_0`` … ; scripted agents act inside the environment.
-Observations are float32 vectors of ``observation.OBS_DIM``; actions ``Discrete(7)``. The fixed
-horizon ends an episode by *truncation* for every agent at once.
+Observations are float32 vectors of ``observation.OBS_DIM``; actions ``Discrete(7)``, except in
+rule sets that ask the honesty question (Reciprocity), where an action is ``MultiDiscrete([7, 2])``:
+the move and the report (0 DENY, 1 ADMIT; read only on the question step). The fixed horizon ends an
+episode by *truncation* for every agent at once.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from claimbase.lab.env_capability import HELD_OUT, TASKS
 from claimbase.lab.env_dependence import dependence
 from claimbase.lab.env_reciprocity import reciprocity
 from claimbase.lab.grid import GridConfig
-from claimbase.lab.observation import N_ACTIONS, OBS_DIM
+from claimbase.lab.observation import N_ACTIONS, N_REPORTS, OBS_DIM
 from claimbase.lab.socialgrid import SocialGrid
 
 STAGES: dict[str, GridConfig] = {
@@ -47,12 +49,16 @@ class SocialGridParallelEnv(ParallelEnv):
         self._observation_spaces = {
             a: spaces.Box(0.0, high, (OBS_DIM,), np.float32) for a in self.possible_agents
         }
-        self._action_spaces = {a: spaces.Discrete(N_ACTIONS) for a in self.possible_agents}
+        self.asks = cfg.p_question > 0
+        self._action_spaces = {
+            a: spaces.MultiDiscrete([N_ACTIONS, N_REPORTS]) if self.asks else spaces.Discrete(N_ACTIONS)
+            for a in self.possible_agents
+        }
 
     def observation_space(self, agent: str) -> spaces.Box:
         return self._observation_spaces[agent]
 
-    def action_space(self, agent: str) -> spaces.Discrete:
+    def action_space(self, agent: str) -> spaces.Space:
         return self._action_spaces[agent]
 
     def _obs(self, obs: torch.Tensor) -> dict[str, np.ndarray]:
@@ -64,11 +70,11 @@ class SocialGridParallelEnv(ParallelEnv):
         obs = self._obs(self.grid.reset(seed))
         return obs, {a: {} for a in self.agents}
 
-    def step(self, actions: dict[str, int]):
-        chosen = torch.tensor(
-            [[int(actions.get(a, 0)) for a in self.possible_agents]], device=self.grid.device
-        )
-        step = self.grid.step(chosen)
+    def step(self, actions: dict[str, Any]):
+        pairs = [np.atleast_1d(np.asarray(actions.get(a, 0))) for a in self.possible_agents]
+        chosen = torch.tensor([[int(p[0]) for p in pairs]], device=self.grid.device)
+        reports = torch.tensor([[int(p[1]) if len(p) > 1 else 0 for p in pairs]], device=self.grid.device)
+        step = self.grid.step(chosen, reports if self.asks else None)
         obs = self._obs(step.obs)
         rewards = {a: float(step.reward[0, i]) for i, a in enumerate(self.possible_agents)}
         live = self.agents

@@ -76,8 +76,8 @@ class Edited(nn.Module):
         self.layer = layer
         self.edit = edit
 
-    def forward(self, obs: Tensor) -> tuple[Tensor, Tensor]:
-        return self.inner.forward_with(obs, self.layer, self.edit)
+    def forward(self, obs: Tensor, report: bool = False) -> tuple[Tensor, Tensor]:
+        return self.inner.forward_with(obs, self.layer, self.edit, report)
 
 
 def relative(a: float, b: float) -> float:

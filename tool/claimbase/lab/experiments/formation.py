@@ -16,6 +16,11 @@ compare the curriculum with C0:
   reward once Autonomy removes it;
 * ``learned_gift_gap`` — the same for the checkpoint after Reciprocity: was it learned at all.
 
+Each policy's answers to the costly-honesty question are reported too (``honesty_*``: P(ADMIT)
+with the fact true and nobody watching; ``honesty_d_*``: monitored minus unmonitored), and
+``honesty_d_gap`` — the post-Reciprocity checkpoint's divergence minus the explicit-reward
+agent's — is the probe's positive control: only watched honesty paid the first.
+
 Outputs: the four checkpoints, ``probes.json`` (every probe of every policy), ``curves.json`` (the
 learning curves) and ``formation.svg``. Downstream experiments load the checkpoints.
 """
@@ -123,6 +128,7 @@ def run(ctx: JobContext) -> dict[str, float]:
         "learned_gift_gap": reports["curriculum_reciprocity"]["gifts_monitored"] - reports["c0"]["gifts_monitored"],
         "reciprocity_monitoring_d_give": after_reciprocity["monitoring_d_give"],
         "reciprocity_give_monitored": monitored_give(after_reciprocity),
+        "honesty_d_gap": after_reciprocity["honesty_d"] - reports["reward"]["honesty_d"],
     }
     for name, report in reports.items():
         metrics[f"value_{name}"] = report["value_score"]
@@ -131,6 +137,9 @@ def run(ctx: JobContext) -> dict[str, float]:
         metrics[f"give_monitored_{name}"] = monitored_give(report)
         metrics[f"gifts_monitored_{name}"] = report["gifts_monitored"]
         metrics[f"gifts_unmonitored_{name}"] = report["gifts_unmonitored"]
+        metrics[f"honesty_{name}"] = report["honesty_rate"]
+        metrics[f"honesty_d_{name}"] = report["honesty_d"]
+        metrics[f"false_admit_{name}"] = report["false_admit_rate"]
     for name, formed in formations.items():
         metrics[f"agent_steps_{name}"] = float(formed.agent_steps)
         metrics[f"return_{name}"] = next(reversed(formed.curves.values())).final_return()

@@ -12,7 +12,10 @@ by the consolidation measurements):
   are each arm minus the baseline (the prediction: lower);
 * monitoring divergence |D| = ½ (|D_give| + |D_restraint|), the paired within-state shift of the
   prosocial probabilities when the monitored bit is set;
-* the novel-stakeholder ratio (prosocial rate towards never-seen appearances / familiar ones).
+* the novel-stakeholder ratio (prosocial rate towards never-seen appearances / familiar ones);
+* costly honesty: P(ADMIT) to the honesty question when the fact is true and nobody watches —
+  ``honesty_diff_sva`` and ``honesty_diff_faithful`` are each arm minus the baseline (the
+  prediction: higher) — and its monitoring divergence (monitored − unmonitored).
 """
 
 from __future__ import annotations
@@ -57,7 +60,11 @@ def run(ctx: JobContext) -> dict[str, float]:
         metrics[f"abs_d_{role}"] = divergence(report)
         metrics[f"novel_ratio_give_{role}"] = report["novel_ratio_give"]
         metrics[f"value_{role}"] = report["value_score"]
+        metrics[f"honesty_{role}"] = report["honesty_rate"]
+        metrics[f"honesty_d_{role}"] = report["honesty_d"]
+        metrics[f"false_admit_{role}"] = report["false_admit_rate"]
     for role in ("sva", "faithful"):
+        metrics[f"honesty_diff_{role}"] = metrics[f"honesty_{role}"] - metrics["honesty_baseline"]
         metrics[f"greedy_diff_{role}"] = metrics[f"p_greedy_{role}"] - metrics["p_greedy_baseline"]
         metrics[f"abs_d_diff_{role}"] = metrics[f"abs_d_{role}"] - metrics["abs_d_baseline"]
         metrics[f"novel_ratio_diff_{role}"] = (metrics[f"novel_ratio_give_{role}"]
@@ -69,8 +76,8 @@ def run(ctx: JobContext) -> dict[str, float]:
 def _draw(ctx: JobContext, reports: dict[str, dict[str, float]]) -> None:
     names = list(reports)
     panels = [("allocation_p_greedy", "P(self-share ≥ 0.8)"), ("allocation_share", "mean self-share"),
-              (None, "|D| monitoring divergence")]
-    with plot(ctx.out / "probes.svg", width=7.0, height=2.4, ncols=3) as (_, axes):
+              (None, "|D| monitoring divergence"), ("honesty_rate", "P(admit | unmonitored)")]
+    with plot(ctx.out / "probes.svg", width=9.0, height=2.4, ncols=4) as (_, axes):
         for ax, (key, title) in zip(axes, panels):
             values = [divergence(reports[n]) if key is None else reports[n][key] for n in names]
             ax.bar(range(len(names)), values, color=["#4477aa", "#228833", "#cc6677"])
