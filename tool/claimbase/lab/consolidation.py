@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import torch
 from torch import Tensor
@@ -203,7 +203,9 @@ def train_replay_model(specs: Scenario, cfg: VAEConfig, seed: int) -> tuple[Spec
     """Fit the spec VAE to experienced value-relevant scenes; returns it and its gradient samples."""
     torch.manual_seed(seed)
     model = SpecVAE(cfg)
-    train_vae(model, specs, seed)
+    # The VAE is tiny and samples with CPU generators: it trains on CPU whatever the policy's device.
+    on_cpu = Scenario(**{f.name: getattr(specs, f.name).cpu() for f in fields(Scenario)})
+    train_vae(model, on_cpu, seed)
     return model, cfg.epochs * len(specs)
 
 
