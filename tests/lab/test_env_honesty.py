@@ -131,3 +131,19 @@ def test_pettingzoo_reciprocity_takes_a_move_and_a_report():
     for _ in range(env.cfg.horizon):
         _, rewards, _, truncations, _ = env.step({agent: np.array([STAY, ADMIT])})
     assert truncations[agent]
+
+
+def test_pettingzoo_refuses_actions_outside_the_space():
+    import pytest
+
+    env = parallel_env("reciprocity")
+    env.reset(seed=0)
+    for bad in (np.array([STAY, 2]), np.array([9, ADMIT]), np.array([-1, 0])):
+        with pytest.raises(ValueError, match="outside its action space"):
+            env.step({"learner_0": bad})
+    with pytest.raises(ValueError, match="unknown agent"):
+        env.step({"learner_7": np.array([STAY, DENY])})
+    autonomy_env = parallel_env("autonomy")
+    autonomy_env.reset(seed=0)
+    with pytest.raises(ValueError, match="outside its action space"):
+        autonomy_env.step({"learner_0": 7})

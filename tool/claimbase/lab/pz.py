@@ -71,6 +71,12 @@ class SocialGridParallelEnv(ParallelEnv):
         return obs, {a: {} for a in self.agents}
 
     def step(self, actions: dict[str, Any]):
+        for agent, action in actions.items():
+            space = self._action_spaces.get(agent)
+            if space is None:
+                raise ValueError(f"unknown agent {agent!r}; agents are {self.possible_agents}")
+            if not space.contains(np.asarray(action, dtype=space.dtype)):
+                raise ValueError(f"{agent}: action {action!r} is outside its action space {space}")
         pairs = [np.atleast_1d(np.asarray(actions.get(a, 0))) for a in self.possible_agents]
         chosen = torch.tensor([[int(p[0]) for p in pairs]], device=self.grid.device)
         reports = torch.tensor([[int(p[1]) if len(p) > 1 else 0 for p in pairs]], device=self.grid.device)
